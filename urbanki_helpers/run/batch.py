@@ -1,0 +1,260 @@
+"""Many notebook runs: a parameter grid, a pluggable executor, and a summary of all runs.
+
+The executor is an *engine*: anything with ``map_unordered(fn, items)`` that yields
+``(index, result_or_exception)`` as runs finish. The default engine is a pool of worker
+processes (one kernel per process, never threads); a distributed engine (dask) registers
+itself with :func:`register_engine` and is chosen by name, without changing the call.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from urbanki_helpers.errors import RunError, UrbanKIError
+from urbanki_helpers.run.curriculum import resolve_notebook
+from urbanki_helpers.run.parameters import load_yaml
+from urbanki_helpers.run.runner import RunResult, read_notebook_parameters, run_notebook
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One planned run: notebook, parameters, output folder and a name."""
+
+    target: str
+    parameters: dict[str, Any]
+    out_dir: str
+    run_name: str
+    overwrite: bool = False
+    html: bool = True
+    timeout: float | None = None
+    base_dir: str | None = None
+
+
+@dataclass
+class BatchOutcome:
+    """Results of all runs in the order of the tasks."""
+
+    results: list[RunResult] = field(default_factory=list)
+
+    @property
+    def n_failed(self) -> int:
+        return sum(not r.ok for r in self.results)
+
+
+def execute_task(task: RunTask) -> RunResult:
+    """Run one task; errors before the start (bad parameters) become a failed result."""
+    try:
+        return run_notebook(task.target, task.parameters, out_dir=task.out_dir,
+                            overwrite=task.overwrite, html=task.html, timeout=task.timeout,
+                            run_name=task.run_name, base_dir=task.base_dir)
+    except UrbanKIError as exc:
+        return failed_result(task, type(exc).__name__, exc.message_de)
+
+
+def failed_result(task: RunTask, error_type: str, message: str) -> RunResult:
+    """A result for a run that could not start or whose worker was lost."""
+    from urbanki_helpers.run.runner import environment_versions
+
+    return RunResult(notebook=str(task.target), run_name=task.run_name, out_dir=task.out_dir,
+                     parameters=dict(task.parameters), status="failed",
+                     error={"type": error_type, "message": message, "cell": None, "details": ""},
+                     duration_s=0.0, results={}, versions=environment_versions(),
+                     started_at="", files={})
+
+
+# --------------------------------------------------------------------------------------
+# Engines
+# --------------------------------------------------------------------------------------
+
+
+class Engine(Protocol):
+    """Executes ``fn`` over ``items`` and yields ``(index, result or exception)``."""
+
+    def map_unordered(self, fn: Callable[[Any], Any],
+                      items: Sequence[Any]) -> Iterator[tuple[int, Any]]: ...
+
+
+class ProcessPoolEngine:
+    """Worker processes on this machine (default: one per core), one kernel per process."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+
+    def map_unordered(self, fn, items):
+        if not items:
+            return
+        # "spawn" behaves the same on Linux, macOS and Windows and starts from a clean state.
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(items)),
+                                 mp_context=ctx) as pool:
+            futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    exc = fut.exception()
+                    yield futures[fut], exc if exc is not None else fut.result()
+
+
+class SerialEngine:
+    """Runs in this process, one after the other (debugging, tiny grids)."""
+
+    def map_unordered(self, fn, items):
+        for i, item in enumerate(items):
+            try:
+                yield i, fn(item)
+            except Exception as exc:  # noqa: BLE001 - reported per row
+                yield i, exc
+
+
+_ENGINES: dict[str, Callable[..., Engine]] = {
+    "process": lambda workers=None, **_: ProcessPoolEngine(workers),
+    "serial": lambda **_: SerialEngine(),
+}
+
+
+def register_engine(name: str, factory: Callable[..., Engine]) -> None:
+    """Make an engine available by name (``factory(workers=..., **options)``)."""
+    _ENGINES[name] = factory
+
+
+def engine_names() -> list[str]:
+    return sorted(_ENGINES)
+
+
+def get_engine(name: str = "process", **options: Any) -> Engine:
+    """Create the engine registered under ``name``."""
+    try:
+        factory = _ENGINES[name]
+    except KeyError:
+        raise RunError(
+            f"Unknown engine '{name}'; available: {', '.join(engine_names())}.",
+            message_de=f"Unbekannte Ausführung '{name}'; verfügbar: {', '.join(engine_names())}.",
+        ) from None
+    return factory(**options)
+
+
+def run_tasks(tasks: Sequence[RunTask], engine: Engine | None = None,
+              progress: Callable[[RunResult], None] | None = None) -> BatchOutcome:
+    """Execute all tasks with ``engine``; a failing task never stops the others."""
+    engine = engine or ProcessPoolEngine()
+    results: list[RunResult | None] = [None] * len(tasks)
+    for index, outcome in engine.map_unordered(execute_task, list(tasks)):
+        if isinstance(outcome, BaseException):
+            outcome = failed_result(tasks[index], type(outcome).__name__,
+                                    f"Der Arbeitsprozess ist abgebrochen: {outcome}")
+        results[index] = outcome
+        if progress is not None:
+            progress(outcome)
+    return BatchOutcome([r for r in results if r is not None])
+
+
+# --------------------------------------------------------------------------------------
+# Grids
+# --------------------------------------------------------------------------------------
+
+RUN_NAME_COLUMN = "run_name"
+
+
+def read_grid(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """Read a parameter grid: YAML (a list of mappings, or ``runs:`` with one) or CSV.
+
+    CSV cells are text and are converted to the declared types later, so ``05513000`` keeps
+    its leading zero. Empty CSV cells mean "use the default".
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RunError(f"The grid file {path} does not exist.",
+                       message_de=f"Die Parameterdatei {path} gibt es nicht.") from None
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        data = load_yaml(text)
+        if isinstance(data, dict) and "runs" in data:
+            data = data["runs"]
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise RunError(
+                f"{path}: a grid must be a list of parameter mappings (or 'runs:' with one).",
+                message_de=f"{path}: Ein Raster muss eine Liste von Parameter-Zuordnungen sein "
+                "(oder 'runs:' mit einer solchen Liste).",
+            )
+        rows = [dict(r) for r in data]
+    elif path.suffix.lower() == ".csv":
+        sample = text[:2048]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        rows = []
+        for line_no, row in enumerate(reader, start=2):
+            if None in row or any(v is None for v in row.values()):
+                raise RunError(
+                    f"{path}, line {line_no}: the number of fields differs from the header.",
+                    message_de=f"{path}, Zeile {line_no}: Die Anzahl der Felder passt nicht zur "
+                    "Kopfzeile.",
+                )
+            rows.append({k.strip(): v for k, v in row.items() if v != ""})
+    else:
+        raise RunError(f"{path}: use a .yaml or .csv grid file.",
+                       message_de=f"{path}: Verwenden Sie eine .yaml- oder .csv-Datei.")
+    if not rows:
+        raise RunError(f"{path} holds no runs.", message_de=f"{path} enthält keine Läufe.")
+    return rows
+
+
+def _slug(value: Any) -> str:
+    text = re.sub(r"[^A-Za-z0-9._-]+", "-", str(value)).strip("-")
+    return text[:24]
+
+
+def run_names(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Folder names: the ``run_name`` column if given, else ``001-<values>``; unique."""
+    names, seen = [], set()
+    for i, row in enumerate(rows, start=1):
+        given = row.get(RUN_NAME_COLUMN)
+        if given:
+            name = _slug(given)
+        else:
+            values = [_slug(v) for k, v in row.items() if k != RUN_NAME_COLUMN][:3]
+            name = "-".join([f"{i:03d}", *[v for v in values if v]])
+        if name in seen:
+            name = f"{name}-{i:03d}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def plan_batch(target: str, rows: Sequence[dict[str, Any]], out_dir: str | os.PathLike, *,
+               overwrite: bool = False, html: bool = True, timeout: float | None = None,
+               base_dir: str | os.PathLike | None = None) -> list[RunTask]:
+    """Turn grid rows into tasks. Columns the notebook does not declare are refused at once."""
+    path, _ = resolve_notebook(target)
+    specs, _ = read_notebook_parameters(path)
+    columns = sorted({k for row in rows for k in row} - {RUN_NAME_COLUMN})
+    unknown = [c for c in columns if c not in specs]
+    if unknown:
+        from urbanki_helpers.run.parameters import unknown_parameter_error
+
+        raise unknown_parameter_error(unknown, specs, where="Raster")
+    out_dir = Path(out_dir).expanduser().resolve()
+    base = str(base_dir or Path.cwd())
+    return [
+        RunTask(str(path), {k: v for k, v in row.items() if k != RUN_NAME_COLUMN},
+                str(out_dir / name), name, overwrite, html, timeout, base)
+        for name, row in zip(run_names(rows), rows, strict=True)
+    ]
+
+
+def iter_keys(results: Iterable[RunResult]) -> list[str]:
+    """All recorded result keys over ``results``, in first-seen order."""
+    keys: dict[str, None] = {}
+    for r in results:
+        keys.update(dict.fromkeys(r.results))
+    return list(keys)
