@@ -1,0 +1,41 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import fixture_notebooks  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT
+
+
+@pytest.fixture(scope="session")
+def minimal_notebook(tmp_path_factory) -> Path:
+    """A small parameterised notebook (see tests/fixture_notebooks.py)."""
+    folder = tmp_path_factory.mktemp("nb")
+    return fixture_notebooks.write(fixture_notebooks.minimal(), folder / "minimal.ipynb")
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The real-data mirror (URBANKI_DATA_DIR); tests that need it are skipped without it."""
+    value = os.environ.get("URBANKI_DATA_DIR")
+    if not value or not Path(value).is_dir():
+        pytest.skip("URBANKI_DATA_DIR is not set to the real-data mirror (CI sets it)")
+    return Path(value)
+
+
+@pytest.fixture(autouse=True)
+def _no_progress_bars(monkeypatch):
+    monkeypatch.setenv("URBANKI_NO_PROGRESS", "1")
