@@ -189,12 +189,14 @@ def cmd_data(args) -> int:
 
     catalog = cat.load_catalog()
     if args.data_command == "list":
-        _say(f"{'id':<26}{'Art':<11}{'Lizenz':<28}lokal verfügbar")
+        _say(f"{'id':<26}{'Art':<11}{'lokal verfügbar':<34}Lizenz")
         for ds in catalog:
             loc = cat.locate(ds.id, catalog=catalog)
-            where = {"embedded": "ja (eingebettet)", "mirror": f"ja (Spiegel: {loc.folder})",
-                     "cache": f"ja (Cache: {loc.folder})"}.get(loc.state, "nein")
-            _say(f"{ds.id:<26}{ds.kind:<11}{ds.licence:<28}{where}")
+            where = {"embedded": "ja (eingebettet)", "mirror": "ja (Spiegel)",
+                     "cache": "ja (Cache)",
+                     "mixed": "ja (teils Spiegel, teils Cache)"}.get(
+                loc.status, f"nein ({len(loc.missing)} Datei(en) fehlen)")
+            _say(f"{ds.id:<26}{ds.kind:<11}{where:<34}{ds.licence}")
         if cat.mirror_dir() is None:
             _say("\nHinweis: URBANKI_DATA_DIR ist nicht gesetzt (Ordner mit echten Daten, "
                  "aufgebaut als <ordner>/<datensatz-id>/<datei>).")
@@ -206,7 +208,7 @@ def cmd_data(args) -> int:
             mark = {"ok": "✔", "missing": "–"}.get(r.status, "✘")
             bad += r.status not in ("ok", "missing")
             _say(f"{mark} {r.dataset_id}/{r.name}: {r.status}"
-                 + (f" ({r.detail})" if getattr(r, "detail", "") else ""))
+                 + (f" ({r.detail})" if r.detail else ""))
         return EXIT_FAILED if bad else EXIT_OK
     if args.data_command == "fetch":
         for path in cat.fetch(args.id, catalog=catalog):
@@ -307,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("Abgebrochen.")
         return 130
+    except BrokenPipeError:  # output piped into head/less that closed early
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
