@@ -4,8 +4,8 @@ notebook are exercised in tests/test_notebooks.py)."""
 from __future__ import annotations
 
 import nbformat
-
 from fixture_notebooks import _nb, tagged
+
 from urbanki_helpers.checks import FEEDBACK_MIME, Feedback, collect_feedback, require
 from urbanki_helpers.run.exercises import (
     STUB_LINE,
