@@ -119,3 +119,13 @@ def test_task_is_plain_data_so_any_engine_can_ship_it():
 
     task = RunTask("nb.ipynb", {"ags": "05513000"}, "/tmp/x", "x")
     assert pickle.loads(pickle.dumps(task)) == task
+
+
+def test_occupied_run_folders_stop_a_batch_before_it_starts(minimal_notebook, tmp_path):
+    (tmp_path / "b" / "zwei").mkdir(parents=True)
+    (tmp_path / "b" / "zwei" / "results.json").write_text("{}")
+    rows = [{"run_name": "eins", "n": 1}, {"run_name": "zwei", "n": 2}]
+    with pytest.raises(RunError) as info:
+        plan_batch(str(minimal_notebook), rows, tmp_path / "b")
+    assert "1 Ausgabeordner" in info.value.message_de and "zwei" in info.value.message_de
+    assert len(plan_batch(str(minimal_notebook), rows, tmp_path / "b", overwrite=True)) == 2

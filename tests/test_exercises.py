@@ -77,7 +77,7 @@ def test_feedback_is_shown_and_collected():
     bundle = fb._repr_mimebundle_()
     assert bundle[FEEDBACK_MIME] == {"exercise": "Aufgabe 1", "passed": False,
                                      "message": "Noch nicht: ..."}
-    assert bundle["text/plain"].startswith("❌") and not fb
+    assert bundle["text/plain"].startswith("❌") and not fb.passed
     nb = {"cells": [{"cell_type": "code", "outputs": [{"data": bundle}]}]}
     assert collect_feedback(nb) == [bundle[FEEDBACK_MIME]]
     missing = require({"a": 1}, "Aufgabe 2", "a", "b")

@@ -49,6 +49,7 @@ def test_parse_parameters_cell_reads_types_defaults_and_help():
     ("x: int = 3 + y\n", "kein Literal"),
     ("x: tuple = (1, 2)\n", "nicht unterstützten Typ"),
     ("x: int = \n", "kein gültiges Python"),
+    ("x: str = ''  # leer = Standard\n", "enthält '='"),
 ])
 def test_parse_parameters_cell_rejects_non_literal_declarations(source, fragment):
     with pytest.raises(ParameterError) as info:

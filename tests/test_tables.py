@@ -485,3 +485,14 @@ def test_code_columns_stay_text_by_default(tmp_path):
     assert read_table(path, numeric=["PLZ"])["PLZ"].tolist() == [48143, 48149]
     assert is_code_column("Gemeindeschlüssel") and is_code_column("plz")
     assert not is_code_column("Plz_Anteil") and not is_code_column("Anzahl")
+
+
+def test_require_columns_names_missing_and_available(tmp_path):
+    from urbanki_helpers.data.tables import require_columns
+
+    df = pd.DataFrame({"datum": [1], "anzahl": [2]})
+    require_columns(df, ["datum"], name="besuche.csv")
+    with pytest.raises(TableFormatError) as info:
+        require_columns(df, ["datum", "besuche"], name="besuche.csv")
+    assert info.value.message_de.startswith("besuche.csv: Es fehlen die Spalten besuche; die "
+                                            "Datei hat: datum, anzahl.")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from urbanki_helpers.errors import UrbanKIError
+from urbanki_helpers.errors import DatasetNotAvailableError, UrbanKIError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -144,14 +144,12 @@ def _run_with_progress(tasks, args, desc: str):
 
 
 def _run_all(args) -> int:
-    from urbanki_helpers.run.batch import RunTask
-    from urbanki_helpers.run.curriculum import CURRICULUM
+    from urbanki_helpers.run.batch import plan_curriculum
     from urbanki_helpers.run.reports import write_reports
 
     out = Path(args.out or "reports").resolve()
-    tasks = [RunTask(str(uc.path), {}, str(out / uc.stem), uc.stem, args.overwrite,
-                     not args.no_html, args.timeout, str(Path.cwd()))
-             for uc in CURRICULUM if uc.available]
+    tasks = plan_curriculum(out, overwrite=args.overwrite, html=not args.no_html,
+                            timeout=args.timeout)
     outcome = _run_with_progress(tasks, args, "Notebooks")
     summary, index = write_reports(outcome.results, out, include_planned=True,
                                    title="URBAN.KI Lernlabor – Berichte aller Anwendungsfälle")
@@ -303,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except DatasetNotAvailableError as exc:  # a real failure, not a usage error
+        _err(f"Fehler: {exc.message_de}")
+        return EXIT_FAILED
     except UrbanKIError as exc:
         _err(f"Fehler: {exc.message_de}")
         return EXIT_USAGE

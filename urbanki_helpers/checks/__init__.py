@@ -24,9 +24,6 @@ class Feedback:
     passed: bool
     message: str  # German
 
-    def __bool__(self) -> bool:
-        return self.passed
-
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         icon = "✅" if self.passed else "❌"
         colour = "#17702b" if self.passed else "#b00020"

@@ -620,3 +620,20 @@ def _to_dates(vals: list[str], mask: list[bool], fmt: str | None, name: str, col
             "dates=... das richtige Format an (strptime-Codes wie '%d.%m.%Y %H:%M').",
         )
     return parsed
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], *, name: str = "Tabelle") -> None:
+    """Raise :class:`TableFormatError` if ``df`` lacks any of ``columns``.
+
+    The message names the missing and the available columns, so a user can fix their file.
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        available = ", ".join(map(str, df.columns))
+        raise TableFormatError(
+            f"{name}: missing column(s) {', '.join(missing)}; the file has: {available}. "
+            "Rename the columns in your file or choose another file.",
+            message_de=f"{name}: Es fehlen die Spalten {', '.join(missing)}; die Datei hat: "
+            f"{available}. Benennen Sie die Spalten in Ihrer Datei um oder wählen Sie eine "
+            "andere Datei.",
+        )

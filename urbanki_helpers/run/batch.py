@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from urbanki_helpers.errors import RunError, UrbanKIError
-from urbanki_helpers.run.curriculum import resolve_notebook
+from urbanki_helpers.run.curriculum import CURRICULUM, resolve_notebook
 from urbanki_helpers.run.parameters import load_yaml
 from urbanki_helpers.run.runner import RunResult, read_notebook_parameters, run_notebook
 
@@ -245,11 +245,41 @@ def plan_batch(target: str, rows: Sequence[dict[str, Any]], out_dir: str | os.Pa
         raise unknown_parameter_error(unknown, specs, where="Raster")
     out_dir = Path(out_dir).expanduser().resolve()
     base = str(base_dir or Path.cwd())
-    return [
+    tasks = [
         RunTask(str(path), {k: v for k, v in row.items() if k != RUN_NAME_COLUMN},
                 str(out_dir / name), name, overwrite, html, timeout, base)
         for name, row in zip(run_names(rows), rows, strict=True)
     ]
+    ensure_outputs_free(tasks)
+    return tasks
+
+
+def plan_curriculum(out_dir: str | os.PathLike, *, overwrite: bool = False, html: bool = True,
+                    timeout: float | None = None) -> list[RunTask]:
+    """One task per available notebook of the curriculum, with its default parameters, into
+    ``out_dir/<stem>`` (what ``make reports`` runs)."""
+    out_dir = Path(out_dir).expanduser().resolve()
+    tasks = [RunTask(str(uc.path), {}, str(out_dir / uc.stem), uc.stem, overwrite, html,
+                     timeout, str(Path.cwd()))
+             for uc in CURRICULUM if uc.available]
+    ensure_outputs_free(tasks)
+    return tasks
+
+
+def ensure_outputs_free(tasks: Sequence[RunTask]) -> None:
+    """Refuse, before anything starts, to write into run folders that already hold files
+    (unless the task may overwrite), so an earlier batch and its index stay intact."""
+    taken = [t.run_name for t in tasks if not t.overwrite and Path(t.out_dir).is_dir()
+             and any(Path(t.out_dir).iterdir())]
+    if taken:
+        shown = ", ".join(taken[:5]) + (" …" if len(taken) > 5 else "")
+        raise RunError(
+            f"{len(taken)} output folder(s) already hold an earlier run ({shown}). Choose "
+            "another --out folder or pass --overwrite.",
+            message_de=f"{len(taken)} Ausgabeordner enthalten bereits einen früheren Lauf "
+            f"({shown}). Wählen Sie mit --out einen anderen Ordner oder ersetzen Sie die Läufe "
+            "mit --overwrite.",
+        )
 
 
 def iter_keys(results: Iterable[RunResult]) -> list[str]:

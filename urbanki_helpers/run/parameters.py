@@ -201,7 +201,15 @@ def parse_parameters_source(source: str, *, where: str = "Parameterzelle") -> di
                 message_de=f"{where}: Parameter '{name}' hat den nicht unterstützten Typ "
                 f"'{type_text}'; erlaubt sind {', '.join(SUPPORTED_TYPES)}.",
             )
-        specs[name] = ParamSpec(name, type_text, default, comments.get(node.lineno, ""))
+        help_text = comments.get(node.lineno, "")
+        if "=" in help_text:
+            raise ParameterError(
+                f"{where}: the help text of '{name}' contains '='; papermill then cannot read "
+                "the line. Write 'leer: ...' instead of 'leer = ...'.",
+                message_de=f"{where}: Der Hilfetext von '{name}' enthält '='; papermill kann "
+                "die Zeile dann nicht lesen. Schreiben Sie 'leer: ...' statt 'leer = ...'.",
+            )
+        specs[name] = ParamSpec(name, type_text, default, help_text)
     return specs
 
 

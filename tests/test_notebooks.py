@@ -1,0 +1,109 @@
+"""Every registered notebook executed by papermill, with its defaults and with each parameter
+set in notebooks/params/<stem>/*.yaml, asserting on the recorded results (the pattern of
+scikit-hep/pyhf's tests/test_notebooks.py). Exercise notebooks are executed too: solutions
+pass their checks, unsolved stubs fail them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from urbanki_helpers.checks import collect_feedback
+from urbanki_helpers.run.curriculum import CURRICULUM
+from urbanki_helpers.run.parameters import load_yaml
+from urbanki_helpers.run.runner import run_notebook
+
+pytestmark = pytest.mark.notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+AVAILABLE = [uc for uc in CURRICULUM if uc.available]
+
+
+def parameter_sets():
+    cases = []
+    for uc in AVAILABLE:
+        cases.append(pytest.param(uc, "default", {}, id=f"{uc.stem}-default"))
+        for path in sorted((ROOT / "notebooks" / "params" / uc.stem).glob("*.yaml")):
+            params = load_yaml(path.read_text(encoding="utf-8")) or {}
+            cases.append(pytest.param(uc, path.stem, params, id=f"{uc.stem}-{path.stem}"))
+    return cases
+
+
+def expect_00(results, params):
+    radius = params.get("radius_m", 400)
+    weeks = params.get("test_weeks", 8)
+    assert results["data.einwohner"] == 59981
+    assert results["data.haltestellen"] == 50
+    assert results["data.rows"] == 731 and results["data.temperatur_fehlend"] == 7
+    assert results["data.test_rows"] == weeks * 7
+    assert results["erreichbarkeit.radius_m"] == radius
+    expected_share = {400: 0.7971, 600: None, 800: None}[radius]
+    if expected_share is not None:
+        assert results["erreichbarkeit.anteil"] == pytest.approx(expected_share, abs=1e-4)
+    assert 0.5 < results["erreichbarkeit.anteil"] <= 1
+    assert results["erreichbarkeit.schlechtester_anteil"] <= results["erreichbarkeit.anteil"]
+    # The model must beat the per-weekday baseline clearly, and the interval must say so.
+    assert results["model.test.mae"] < 0.8 * results["baseline.test.mae"]
+    assert results["model.beats_baseline"] is True
+    low, high = results["model.test.mae_diff_ci"]
+    assert 0 < low < high
+
+
+EXPECTATIONS = {"00_einfuehrung": expect_00}
+
+
+def test_every_available_notebook_has_expectations():
+    assert [uc.stem for uc in AVAILABLE] == sorted(EXPECTATIONS)
+
+
+@pytest.mark.parametrize("uc, name, params", parameter_sets())
+def test_notebook_runs_and_records_expected_results(uc, name, params, tmp_path):
+    result = run_notebook(uc.path, params, out_dir=tmp_path / name, base_dir=ROOT)
+    assert result.ok, result.error
+    EXPECTATIONS[uc.stem](result.results, params)
+    nb = nbformat.read(tmp_path / name / f"{uc.stem}.ipynb", as_version=4)
+    feedback = collect_feedback(nb)
+    assert all(f["passed"] for f in feedback), feedback  # the solutions pass their checks
+
+
+@pytest.mark.parametrize("uc", AVAILABLE, ids=lambda uc: uc.stem)
+def test_unsolved_exercises_fail_their_checks(uc, tmp_path):
+    solution = nbformat.read(uc.path, as_version=4)
+    n_tasks = sum("loesung" in c.metadata.get("tags", []) and c.cell_type == "code"
+                  for c in solution.cells)
+    assert n_tasks >= 2, f"{uc.stem} needs at least two exercises"
+    exercise = ROOT / "exercises" / f"{uc.stem}_uebung.ipynb"
+    result = run_notebook(exercise, {}, out_dir=tmp_path / "uebung", html=False)
+    assert result.ok, result.error  # an unsolved exercise must not crash the notebook
+    feedback = collect_feedback(nbformat.read(tmp_path / "uebung" / exercise.name,
+                                              as_version=4))
+    assert len(feedback) == n_tasks
+    assert not any(f["passed"] for f in feedback), feedback
+    assert all("Ihre Lösung hier" in f["message"] or "gibt es noch nicht" in f["message"]
+               for f in feedback)
+
+
+def test_00_with_a_users_own_file_in_cp1252(tmp_path):
+    """An analyst's own export: same columns, Windows encoding, a renamed file."""
+    source = ROOT / "datasets" / "musterstadt_basis" / "buergerbuero_besuche.csv"
+    own = tmp_path / "Besuche Bürgerbüro 2023-2024.csv"
+    own.write_bytes(source.read_text(encoding="utf-8-sig").encode("cp1252"))
+    result = run_notebook("00", {"besuche_csv": str(own)}, out_dir=tmp_path / "eigen",
+                          html=False)
+    assert result.ok, result.error
+    assert result.results["data.rows"] == 731
+
+
+def test_00_with_a_broken_own_file_fails_with_a_readable_report(tmp_path):
+    own = tmp_path / "besuche.csv"
+    own.write_text("datum;anzahl\n01.01.2024;3\n", encoding="utf-8")
+    result = run_notebook("00", {"besuche_csv": str(own)}, out_dir=tmp_path / "kaputt")
+    assert result.status == "failed"
+    assert result.error["type"] == "TableFormatError"
+    assert "besuche.csv" in result.error["details"]
+    assert "'besuche', die es in der Tabelle nicht gibt" in result.error["details"]
+    assert "Vorhandene Spalten: 'datum', 'anzahl'" in result.error["details"]
+    html = (tmp_path / "kaputt" / "00_einfuehrung.html").read_text(encoding="utf-8")
+    assert "Dieser Lauf ist fehlgeschlagen" in html
