@@ -59,8 +59,9 @@ def build_exercise(nb: nbformat.NotebookNode, *, source_name: str) -> nbformat.N
         "`make exercises` erzeugt; bitte nicht von Hand bearbeiten. Lösen Sie die Aufgaben in "
         "den Zellen mit `# Ihre Lösung hier` und führen Sie die Prüfzelle danach aus."
     )
-    header.id = "uebung-hinweis"
     out.cells = [header, *cells]
+    for i, cell in enumerate(out.cells):
+        cell.id = str(i)  # sequential ids, as nbstripout writes them
     return out
 
 
