@@ -125,3 +125,30 @@ def test_data_fetch_offline_says_how_to_provide_the_data(tmp_path):
 def test_exercises_are_current(tmp_path):
     r = urbanki("exercises", "build", "--check", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+def test_parameter_file_keeps_unquoted_codes_and_p_overrides_it(tmp_path):
+    nb = write(minimal(), tmp_path / "minimal.ipynb")
+    params = tmp_path / "params.yaml"
+    params.write_text("ags: 05513000\nn: 9\nnames: [a, '007']\n", encoding="utf-8")
+    r = urbanki("run", nb, "-f", params, "-p", "n", "2", "--out", tmp_path / "r", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
+    assert data["parameters"]["ags"] == "05513000" and data["parameters"]["n"] == 2
+    assert data["parameters"]["names"] == ["a", "007"]
+
+
+def test_data_verify_reports_a_corrupted_mirror_file(tmp_path, realdata):
+    mirror = tmp_path / "mirror" / "cisa_kev"
+    mirror.mkdir(parents=True)
+    schema = "known_exploited_vulnerabilities_schema.json"
+    (mirror / schema).write_bytes((realdata / "cisa_kev" / schema).read_bytes())
+    env = {"URBANKI_DATA_DIR": str(tmp_path / "mirror"),
+           "URBANKI_CACHE_DIR": str(tmp_path / "cache"), "URBANKI_OFFLINE": "1"}
+    r = urbanki("data", "verify", "cisa_kev", cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"✔ cisa_kev/{schema}: ok" in r.stdout
+    assert "– cisa_kev/known_exploited_vulnerabilities.csv: missing" in r.stdout
+    (mirror / schema).write_text("{}", encoding="utf-8")
+    r = urbanki("data", "verify", "cisa_kev", cwd=tmp_path, env=env)
+    assert r.returncode == 1 and f"✘ cisa_kev/{schema}: mismatch" in r.stdout

@@ -68,6 +68,10 @@ def write_summary_csv(results: Sequence[RunResult], target: str | os.PathLike) -
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
     if isinstance(value, float):
         text = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
         return text.replace(",", "\u2009").replace(".", ",")
