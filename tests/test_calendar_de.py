@@ -57,3 +57,19 @@ def test_calendar_features_use_only_the_calendar():
                                hourly=True)
     assert hourly["stunde"].tolist() == [0, 1, 2] and hourly["feiertag"].tolist() == [1, 1, 1]
     assert holiday_flags(["2024-05-01", "2024-05-02"], "BY").tolist() == [True, False]
+
+
+def test_school_holidays_from_the_ministries_tables():
+    from urbanki_helpers.calendar_de import school_holidays
+
+    nw = school_holidays("NRW")
+    assert dt.date(2024, 7, 8) in nw and dt.date(2024, 8, 20) in nw
+    assert dt.date(2024, 8, 21) not in nw and dt.date(2025, 1, 2) not in nw  # outside years
+    ni = school_holidays("NI", years=[2024])
+    assert min(ni) == dt.date(2024, 1, 1) and dt.date(2024, 10, 19) in ni
+    assert len(ni) == 5 + 2 + 11 + 1 + 1 + 41 + 16 + 9
+    with pytest.raises(DataError) as info:
+        school_holidays("BW")
+    assert "nur für NW, NI" in info.value.message_de
+    with pytest.raises(DataError):
+        school_holidays("NI", years=[2030])

@@ -2,7 +2,8 @@
 
 Holidays follow the Feiertagsgesetze of the Länder (state law); movable feasts are computed
 from Easter Sunday (Gregorian computus). Covered: all statutory holidays of the 16 Länder that
-apply state-wide, as of 2024. Regional holidays (Augsburger Friedensfest, Fronleichnam in parts
+apply state-wide, as of 2024. School holidays (set by each Land's ministry) are tabulated for the
+Länder and years the curriculum's data covers (:data:`SCHOOL_HOLIDAYS`). Regional holidays (Augsburger Friedensfest, Fronleichnam in parts
 of Saxony and Thuringia, Mariä Himmelfahrt outside Saarland) are not included.
 """
 
@@ -139,3 +140,73 @@ def calendar_features(dates, state: str, *, hourly: bool = False) -> pd.DataFram
         out["stunde_sin"] = np.sin(2 * np.pi * hour / 24)
         out["stunde_cos"] = np.cos(2 * np.pi * hour / 24)
     return out
+
+
+#: School holidays (first and last day, inclusive) by Land, as published by the ministries.
+#: NW: Ministerium für Schule und Bildung NRW, "Ferientermine"
+#: (https://www.schulministerium.nrw/ferienordnung). NI: Niedersächsisches Kultusministerium,
+#: Ferienordnung (https://www.mk.niedersachsen.de), checked against press reports (NDR,
+#: nwzonline.de, ka-news.de, harzkurier.de). Single days are the extra Ferientage (bridge
+#: days, Pfingstferien). Extend the table when data of further years or Länder is added.
+SCHOOL_HOLIDAYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "NW": (
+        ("2022-12-23", "2023-01-06"),  # Weihnachtsferien 2022/23
+        ("2023-04-03", "2023-04-15"),  # Osterferien 2023
+        ("2023-05-30", "2023-05-30"),  # Pfingstferien 2023
+        ("2023-06-22", "2023-08-04"),  # Sommerferien 2023
+        ("2023-10-02", "2023-10-14"),  # Herbstferien 2023
+        ("2023-12-21", "2024-01-05"),  # Weihnachtsferien 2023/24
+        ("2024-03-25", "2024-04-06"),  # Osterferien 2024
+        ("2024-05-21", "2024-05-21"),  # Pfingstferien 2024
+        ("2024-07-08", "2024-08-20"),  # Sommerferien 2024
+        ("2024-10-14", "2024-10-26"),  # Herbstferien 2024
+        ("2024-12-23", "2025-01-06"),  # Weihnachtsferien 2024/25
+    ),
+    "NI": (
+        ("2022-12-23", "2023-01-06"),  # Weihnachtsferien 2022/23
+        ("2023-01-30", "2023-01-31"),  # Halbjahresferien 2023
+        ("2023-03-27", "2023-04-11"),  # Osterferien 2023
+        ("2023-05-19", "2023-05-19"),  # Ferientag nach Christi Himmelfahrt
+        ("2023-05-30", "2023-05-30"),  # Pfingstferien 2023
+        ("2023-07-06", "2023-08-16"),  # Sommerferien 2023
+        ("2023-10-02", "2023-10-02"),  # Ferientag vor dem Tag der Deutschen Einheit
+        ("2023-10-16", "2023-10-30"),  # Herbstferien 2023 (extended to the Reformationstag)
+        ("2023-12-27", "2024-01-05"),  # Weihnachtsferien 2023/24
+        ("2024-02-01", "2024-02-02"),  # Halbjahresferien 2024
+        ("2024-03-18", "2024-03-28"),  # Osterferien 2024
+        ("2024-05-10", "2024-05-10"),  # Ferientag nach Christi Himmelfahrt
+        ("2024-05-21", "2024-05-21"),  # Pfingstferien 2024
+        ("2024-06-24", "2024-08-03"),  # Sommerferien 2024 (start on a Monday)
+        ("2024-10-04", "2024-10-19"),  # Herbstferien 2024
+        ("2024-12-23", "2025-01-04"),  # Weihnachtsferien 2024/25
+    ),
+}
+SCHOOL_HOLIDAY_YEARS = (2023, 2024)
+
+
+def school_holidays(state: str, years=SCHOOL_HOLIDAY_YEARS) -> set[dt.date]:
+    """All school-holiday days of ``state`` that fall in ``years``.
+
+    Only the Länder and years in :data:`SCHOOL_HOLIDAYS` are known; anything else raises
+    :class:`DataError` (pass your own dates to the analysis instead).
+    """
+    state = _check_state(state)
+    years = set(years)
+    if state not in SCHOOL_HOLIDAYS or not years <= set(SCHOOL_HOLIDAY_YEARS):
+        known = ", ".join(SCHOOL_HOLIDAYS)
+        span = f"{SCHOOL_HOLIDAY_YEARS[0]}–{SCHOOL_HOLIDAY_YEARS[-1]}"
+        raise DataError(
+            f"School holidays are tabulated for {known} in {span} only; asked for {state} in "
+            f"{sorted(years)}. Leave the school-holiday feature out or add the dates.",
+            message_de=f"Schulferien sind nur für {known} in {span} hinterlegt; gefragt war "
+            f"{state} für {sorted(years)}. Lassen Sie das Merkmal Schulferien weg oder "
+            "ergänzen Sie die Termine.",
+        )
+    days = set()
+    for first, last in SCHOOL_HOLIDAYS[state]:
+        day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+        while day <= end:
+            if day.year in years:
+                days.add(day)
+            day += dt.timedelta(days=1)
+    return days

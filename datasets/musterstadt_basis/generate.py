@@ -28,6 +28,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, mapping
 
+from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS
+
 SEED = 20240611
 CRS_URN = "urn:ogc:def:crs:EPSG::25832"
 CENTRE_X = 370_000.0  # town centre (Markt), EPSG:25832 easting in m
@@ -115,21 +117,8 @@ PUBLIC_HOLIDAYS_NRW = {
     "2024-12-25": "1. Weihnachtstag",
     "2024-12-26": "2. Weihnachtstag",
 }
-# School holidays in NRW (first and last day, inclusive), as published by the Ministerium für
-# Schule und Bildung NRW ("Ferientermine", https://www.schulministerium.nrw/ferienordnung).
-SCHOOL_HOLIDAYS_NRW = [
-    ("2022-12-23", "2023-01-06"),  # Weihnachtsferien 2022/23
-    ("2023-04-03", "2023-04-15"),  # Osterferien 2023
-    ("2023-05-30", "2023-05-30"),  # Pfingstferien 2023
-    ("2023-06-22", "2023-08-04"),  # Sommerferien 2023
-    ("2023-10-02", "2023-10-14"),  # Herbstferien 2023
-    ("2023-12-21", "2024-01-05"),  # Weihnachtsferien 2023/24
-    ("2024-03-25", "2024-04-06"),  # Osterferien 2024
-    ("2024-05-21", "2024-05-21"),  # Pfingstferien 2024
-    ("2024-07-08", "2024-08-20"),  # Sommerferien 2024
-    ("2024-10-14", "2024-10-26"),  # Herbstferien 2024
-    ("2024-12-23", "2025-01-06"),  # Weihnachtsferien 2024/25
-]
+# School holidays in NRW: urbanki_helpers.calendar_de.SCHOOL_HOLIDAYS['NW'] (sources there).
+SCHOOL_HOLIDAYS_NRW = SCHOOL_HOLIDAYS["NW"]
 SUMMER_HOLIDAY_STARTS = ["2023-06-22", "2024-07-08"]
 FIRST_DAY = dt.date(2023, 1, 1)
 LAST_DAY = dt.date(2024, 12, 31)
