@@ -11,6 +11,8 @@ import sys
 import pytest
 from fixture_notebooks import minimal, write
 
+from urbanki_helpers.run.curriculum import CURRICULUM
+
 
 def urbanki(*args, cwd, env=None):
     full_env = {**os.environ, "URBANKI_NO_PROGRESS": "1", **(env or {})}
@@ -88,7 +90,9 @@ def test_run_all_writes_the_curriculum_report(tmp_path):
     assert "01 · Versiegelung" in index and "geplant" in index
     with open(tmp_path / "reports" / "summary.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert [row["use_case"] for row in rows] == ["00"] and rows[0]["status"] == "ok"
+    available = [uc.id for uc in CURRICULUM if uc.available]
+    assert [row["use_case"] for row in rows] == available
+    assert {row["status"] for row in rows} == {"ok"}
     again = urbanki("run", "--all", "--out", tmp_path / "reports", cwd=tmp_path)
     assert again.returncode == 2 and "--overwrite" in again.stderr
 
@@ -98,7 +102,8 @@ def test_list_and_params(tmp_path):
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     assert len(lines) == 10 and lines[0].startswith("00  bereit")
-    assert lines[3].startswith("03  geplant") and "AIMOS" in lines[3]
+    assert lines[3].startswith("03  bereit") and "AIMOS" in lines[3]
+    assert lines[4].startswith("04  geplant")
     r = urbanki("params", "00", cwd=tmp_path)
     assert "radius_m: int = 400  # Einzugsradius" in r.stdout and "[Bereich: 50 bis 3000]" in \
         r.stdout

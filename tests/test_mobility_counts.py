@@ -388,3 +388,43 @@ def test_musterland_generated_dataset():
     first = data.counts.groupby("gruppe")["zeit"].min()
     since = zones.set_index("gruppe")["betrieb_seit"].dropna()
     assert (first.reindex(since.index) >= since).all()  # no requests before service started
+
+
+def test_load_source_dispatches_and_explains_bad_choices(tmp_path):
+    from urbanki_helpers.mobility.counts import SOURCES, load_source
+
+    assert SOURCES == {"musterland": "NI", "fahrradzaehler_bw": "BW", "csv": "NW"}
+    path = tmp_path / "z.csv"
+    path.write_text("zeit;anzahl\n01.03.2024 07:00;3\n01.03.2024 08:00;5\n", encoding="utf-8")
+    data = load_source("csv", csv_path=str(path), time_format="%d.%m.%Y %H:%M")
+    assert data.counts["anzahl"].tolist() == [3.0, 5.0] and data.source == "csv"
+    with pytest.raises(ParameterError) as info:
+        load_source("csv")
+    assert "csv_path" in info.value.message_de
+    with pytest.raises(ParameterError, match="musterland, fahrradzaehler_bw, csv"):
+        load_source("gtfs")
+
+
+def test_profile_and_forecast_plots_have_german_labels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from urbanki_helpers.mobility.plots import (
+        hourly_profile,
+        plot_forecast_week,
+        plot_hourly_profile,
+    )
+
+    zeit = pd.date_range("2024-03-04", periods=24 * 7, freq="h")  # Monday to Sunday
+    counts = pd.DataFrame({"zeit": zeit, "gruppe": "a", "anzahl": (zeit.hour == 7) * 4.0})
+    table = hourly_profile(counts)
+    assert list(table.columns)[:2] == ["Montag", "Dienstag"] and table.loc[7, "Montag"] == 4.0
+    ax = plot_hourly_profile(counts, unit="Anfragen")
+    assert ax.get_xlabel() == "Stunde des Tages (Ortszeit)"
+    assert ax.get_ylabel() == "Mittel Anfragen pro Stunde"
+    preds = pd.DataFrame({"fold": 0, "model": ["baseline", "hgb"] * 3, "gruppe": "a",
+                          "zeit": zeit[:6], "y_true": 1.0, "y_pred": 1.5, "lo": 0.0, "hi": 3.0})
+    ax = plot_forecast_week(preds, "a", unit="Anfragen")
+    assert ax.get_ylabel() == "Anfragen pro Stunde"
+    with pytest.raises(DataError):
+        plot_forecast_week(preds, "b", unit="Anfragen")

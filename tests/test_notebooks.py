@@ -5,6 +5,7 @@ pass their checks, unsolved stubs fail them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -27,7 +28,12 @@ def parameter_sets():
         cases.append(pytest.param(uc, "default", {}, id=f"{uc.stem}-default"))
         for path in sorted((ROOT / "notebooks" / "params" / uc.stem).glob("*.yaml")):
             params = load_yaml(path.read_text(encoding="utf-8")) or {}
-            cases.append(pytest.param(uc, path.stem, params, id=f"{uc.stem}-{path.stem}"))
+            # Sets named realdata_* need the real-data mirror (CI always has it).
+            marks = [pytest.mark.realdata, pytest.mark.skipif(
+                not os.environ.get("URBANKI_DATA_DIR"), reason="needs URBANKI_DATA_DIR")] \
+                if path.stem.startswith("realdata_") else []
+            cases.append(pytest.param(uc, path.stem, params, id=f"{uc.stem}-{path.stem}",
+                                      marks=marks))
     return cases
 
 
@@ -51,7 +57,41 @@ def expect_00(results, params):
     assert 0 < low < high
 
 
-EXPECTATIONS = {"00_einfuehrung": expect_00}
+def expect_03(results, params):
+    source = params.get("data_source", "musterland")
+    assert results["data.source"] == source
+    for who in ("model", "baseline", "glm"):
+        for metric in ("mae", "rmse", "r2", "poisson_deviance", "interval_coverage_nb"):
+            assert isinstance(results[f"{who}.test.{metric}"], float), (who, metric)
+    # The model beats the baseline on held-out weeks, hourly and per day, with the interval
+    # of the difference above zero.
+    assert results["model.test.mae"] < results["baseline.test.mae"]
+    assert results["model.test.poisson_deviance"] < results["baseline.test.poisson_deviance"]
+    assert results["model.beats_baseline"] is True and results["model.test.mae_diff_ci"][0] > 0
+    assert results["model.test.daily_mae"] < 0.9 * results["baseline.test.daily_mae"]
+    if source == "musterland":
+        assert results["data.rows"] == 117146 and results["data.groups"] == 11
+        assert results["data.missing_counts"] == 0
+        assert 0.55 < results["data.zero_share"] < 0.68
+        assert results["model.test.interval_coverage_nb"] >= 0.85
+        # A new zone is a new group: predicted from its attributes far better than the mean.
+        assert results["expansion.model.mae"] < 0.6 * results["expansion.baseline.mae"]
+        assert results["expansion.top_candidate"] == "Z11"
+        assert len(results["economics.subsidy_per_passenger_eur"]) == len(
+            params.get("vehicles", [1, 2, 3]))
+    else:
+        assert "expansion.model.mae" not in results and "economics.requests_per_day" not in results
+    if source == "fahrradzaehler_bw":  # real data: the model must beat the baseline clearly
+        assert results["data.groups"] == 5 and results["data.missing_counts"] > 0
+        assert results["model.test.mae"] < 0.85 * results["baseline.test.mae"]
+    if os.environ.get("URBANKI_DATA_DIR"):
+        assert results["gtfs.available"] is True and results["gtfs.routes"] == 5
+        assert results["gtfs.prior_notice_min"] == [60]
+    else:
+        assert results["gtfs.available"] is False
+
+
+EXPECTATIONS = {"00_einfuehrung": expect_00, "03_on_demand_nachfrage": expect_03}
 
 
 def test_every_available_notebook_has_expectations():
@@ -107,3 +147,42 @@ def test_00_with_a_broken_own_file_fails_with_a_readable_report(tmp_path):
     assert "Vorhandene Spalten: 'datum', 'anzahl'" in result.error["details"]
     html = (tmp_path / "kaputt" / "00_einfuehrung.html").read_text(encoding="utf-8")
     assert "Dieser Lauf ist fehlgeschlagen" in html
+
+
+def test_03_with_a_users_german_csv(tmp_path):
+    """An analyst's own hourly counts: ';', decimal comma, dd.mm.yyyy times, a zone column, a
+    weather column, one missing count and one broken time (reported, not silently dropped)."""
+
+    from urbanki_helpers.mobility.counts import load_musterland
+
+    counts = load_musterland().counts
+    part = counts[counts["gruppe"].isin(["Z01", "Z02", "Z04"])
+                  & (counts["zeit"] >= "2024-09-01")].copy()
+    part["Zeitpunkt"] = part["zeit"].dt.strftime("%d.%m.%Y %H:%M")
+    table = part.rename(columns={"gruppe": "Zone", "anzahl": "Buchungen",
+                                 "temperatur_c": "Temperatur"})[
+        ["Zeitpunkt", "Zone", "Buchungen", "Temperatur"]].reset_index(drop=True)
+    table["Buchungen"] = table["Buchungen"].astype("Int64").astype(str)
+    table.loc[5, "Buchungen"] = ""
+    table.loc[7, "Zeitpunkt"] = "kaputt"
+    text = table.to_csv(sep=";", index=False, decimal=",")
+    own = tmp_path / "buchungen.csv"
+    own.write_text(text, encoding="cp1252")
+    params = {"data_source": "csv", "csv_path": str(own), "time_column": "Zeitpunkt",
+              "time_format": "%d.%m.%Y %H:%M", "count_column": "Buchungen",
+              "group_column": "Zone", "weather_columns": ["Temperatur"], "sep": ";",
+              "decimal": ",", "bundesland": "NI", "n_folds": 2}
+    result = run_notebook("03", params, out_dir=tmp_path / "csv", html=False)
+    assert result.ok, result.error
+    r = result.results
+    assert r["data.source"] == "csv" and r["data.groups"] == 3
+    assert r["data.rows"] == len(table) - 1  # the row with the broken time is excluded ...
+    assert r["data.missing_counts"] == 1  # ... and the empty count stays missing
+    assert r["model.test.mae"] < r["baseline.test.mae"]
+    nb = nbformat.read(tmp_path / "csv" / "03_on_demand_nachfrage.ipynb", as_version=4)
+    shown = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                    for o in c.outputs)
+    # Line 9 of the file: header, then table row 7 (0-based) is the eighth data line.
+    assert "1 Zeile(n) ohne gültige Zeitangabe ausgelassen (0 leer, 1 unlesbar: Zeile 9: " \
+        "'kaputt')." in shown
+    assert "Zählwert fehlt in 1 Zeile(n)" in shown and "nicht als 0" in shown

@@ -823,3 +823,32 @@ def complete_hours(data: CountData, *, start: str | pd.Timestamp | None = None,
                          for c in ("anzahl", *data.weather_columns)}
     return replace(data, counts=counts, report=report)
 
+
+
+#: The count sources a notebook can choose, with the Land whose holidays apply by default.
+SOURCES = {"musterland": "NI", "fahrradzaehler_bw": "BW", "csv": "NW"}
+
+
+def load_source(source: str, *, sites: Iterable[str] = (), csv_path: str = "",
+                time_column: str = "zeit", count_column: str = "anzahl", time_format: str = "",
+                group_column: str = "", weather_columns: Iterable[str] = (), sep: str = "",
+                decimal: str = "") -> CountData:
+    """Load one of :data:`SOURCES` into the tidy count contract (empty strings mean "detect")."""
+    if source == "musterland":
+        return load_musterland()
+    if source == "fahrradzaehler_bw":
+        return load_fahrradzaehler_bw(list(sites) or None)
+    if source == "csv":
+        if not csv_path:
+            raise ParameterError(
+                "data_source 'csv' needs csv_path: the path of your CSV file.",
+                message_de="Für data_source 'csv' fehlt csv_path: der Pfad zu Ihrer CSV-Datei.",
+            )
+        return load_count_csv(csv_path, time_column=time_column, count_column=count_column,
+                              time_format=time_format, group_column=group_column,
+                              weather_columns=tuple(weather_columns), sep=sep or None,
+                              decimal=decimal or None)
+    raise ParameterError(
+        f"Unknown count source {source!r}; use one of {', '.join(SOURCES)}.",
+        message_de=f"Unbekannte Datenquelle {source!r}; erlaubt sind {', '.join(SOURCES)}.",
+    )

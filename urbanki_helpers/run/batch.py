@@ -83,8 +83,18 @@ class Engine(Protocol):
                       items: Sequence[Any]) -> Iterator[tuple[int, Any]]: ...
 
 
+def _share_cores(threads: int) -> None:
+    """Worker initialiser: let each worker's kernel use its share of the cores, so that
+    parallel runs do not oversubscribe the machine (OpenMP in scikit-learn, BLAS)."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(threads))
+
+
 class ProcessPoolEngine:
-    """Worker processes on this machine (default: one per core), one kernel per process."""
+    """Worker processes on this machine (default: one per core), one kernel per process.
+
+    With several workers, each kernel gets ``cores // workers`` threads for numeric libraries
+    (unless the user set ``OMP_NUM_THREADS`` etc. already)."""
 
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -94,8 +104,10 @@ class ProcessPoolEngine:
             return
         # "spawn" behaves the same on Linux, macOS and Windows and starts from a clean state.
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(items)),
-                                 mp_context=ctx) as pool:
+        n_workers = min(self.workers, len(items))
+        threads = max(1, (os.cpu_count() or 1) // n_workers)
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                                 initializer=_share_cores, initargs=(threads,)) as pool:
             futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
             pending = set(futures)
             while pending:
