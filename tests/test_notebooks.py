@@ -91,7 +91,27 @@ def expect_03(results, params):
         assert results["gtfs.available"] is False
 
 
-EXPECTATIONS = {"00_einfuehrung": expect_00, "03_on_demand_nachfrage": expect_03}
+def expect_06(results, params):
+    k = params.get("top_k", 20)
+    assert results["data.assets"] == 300 and results["rows.invalid"] == 0
+    assert results["kev.entries"] == 1404 and results["data.events"] == 106374
+    # Matching quality on the hand-labelled sample: precise, and at least as good as exact names.
+    assert results["kev.model.precision"] >= 0.95 and results["kev.model.recall"] >= 0.65
+    assert results["kev.model.f1"] >= results["kev.baseline.f1"]
+    assert 60 <= results["kev.matched_assets"] <= 100
+    assert results["kev.matches"] > results["kev.matched_assets"]
+    assert 0 < results["kev.internet_facing_matches"] < results["kev.matches"]
+    assert 0 < results["kev.ransomware_matches"] < results["kev.matches"]
+    # A small team reading k alerts: both detectors are far above the 0.4 % base rate.
+    assert results[f"anomaly.precision_at_{k}"] >= 0.8
+    assert results[f"rules.precision_at_{k}"] >= 0.8
+    assert results["rules.recall"] >= results["anomaly.recall"] > 0
+    assert results["anomaly.alerts_needed.brute_force"] <= 5
+    assert results["spraying.true_alerts"] == results["spraying.alerts"] > 0
+
+
+EXPECTATIONS = {"00_einfuehrung": expect_00, "03_on_demand_nachfrage": expect_03,
+                "06_it_sicherheit": expect_06}
 
 
 def test_every_available_notebook_has_expectations():
@@ -186,3 +206,28 @@ def test_03_with_a_users_german_csv(tmp_path):
     assert "1 Zeile(n) ohne gültige Zeitangabe ausgelassen (0 leer, 1 unlesbar: Zeile 9: " \
         "'kaputt')." in shown
     assert "Zählwert fehlt in 1 Zeile(n)" in shown and "nicht als 0" in shown
+
+
+def test_06_with_a_users_inventory_with_bad_rows(tmp_path):
+    """Malformed rows are reported with line and reason, the valid ones are still checked."""
+    own = tmp_path / "inventar.csv"
+    own.write_text(
+        "asset_id;vendor;product;version;exposure;criticality;department\n"
+        "X1;MS;Exchange 2019;CU14;internet;hoch;IT\n"
+        "X2;Citrix;ADC 13.1;13.1;intern;mittel;IT\n"
+        "X3;Fortinet;FortiGate 60F FortiOS 7.2;7.2;aussen;hoch;IT\n"
+        "X2;VMware;vCenter 7;7.0;intern;hoch;IT\n"
+        "X5;;;;intern;niedrig;Schulen\n"
+        "X6;Infoma;newsystem;2.1;intern;hoch;Kämmerei\n", encoding="cp1252")
+    result = run_notebook("06", {"inventory_path": str(own)}, out_dir=tmp_path / "r", html=False)
+    assert result.ok, result.error
+    r = result.results
+    assert r["data.assets"] == 3 and r["rows.invalid"] == 3
+    assert r["kev.matched_assets"] == 2  # Exchange and Citrix ADC; Infoma is no KEV product
+    assert "kev.model.precision" not in r  # no labelled sample for a user's inventory
+    from urbanki_helpers.data.tables import read_table
+
+    bad = read_table(tmp_path / "r" / "inventar_ungueltige_zeilen.csv", keep_str=["asset_id"])
+    assert bad["asset_id"].tolist() == ["X3", "X2", "X5"] and bad["line"].tolist() == [4, 5, 6]
+    actions = read_table(tmp_path / "r" / "massnahmen.csv")
+    assert set(actions["Asset"]) == {"X1", "X2"}
