@@ -31,10 +31,30 @@ def atomic_path(target: str | os.PathLike, *, suffix: str | None = None) -> Iter
     tmp_path.unlink()  # let the writer create it (some drivers refuse an existing file)
     try:
         yield tmp_path
+        if tmp_path.exists():  # mkstemp's 0600 would hide the file from colleagues
+            os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip ``data`` without time stamp or file name in the header: same input, same bytes
+    (for generated datasets whose checksums are tested)."""
+    import gzip
+    import io
+
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as fh:
+        fh.write(data)
+    return buffer.getvalue()
 
 
 def write_bytes(target: str | os.PathLike, data: bytes) -> Path:

@@ -20,19 +20,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gzip
-import io
 import json
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
 
+from urbanki_helpers.atomic import gzip_bytes, write_bytes
 from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS, public_holidays
 
 SEED = 20240703
@@ -434,25 +431,8 @@ def _geojson(name: str, features: list[tuple[dict, object]]) -> str:
     return text.replace('{"type":"Feature",', '\n{"type":"Feature",') + "\n"
 
 
-def _gzip(data: bytes) -> bytes:
-    """gzip without time stamp or file name in the header, so the bytes are reproducible."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as fh:
-        fh.write(data)
-    return buffer.getvalue()
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: temporary file beside the target, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def generate(out: Path) -> list[Path]:
@@ -484,17 +464,17 @@ def generate(out: Path) -> list[Path]:
         }
         features.append((props, poly))
     paths = [out / "zonen.geojson"]
-    _write(paths[-1], _geojson("zonen", features).encode("utf-8"))
+    write_bytes(paths[-1], _geojson("zonen", features).encode("utf-8"))
 
     paths.append(out / "poi.geojson")
-    _write(paths[-1], _geojson("poi", pois).encode("utf-8"))
+    write_bytes(paths[-1], _geojson("poi", pois).encode("utf-8"))
 
     weather_labels, temperature, rain = make_weather(rng_weather)
     labels, rows = make_requests(rng_demand, weather_labels, temperature, rain)
     lines = ["zeit,zone_id,anfragen"]
     lines += [f"{labels[i]},{ZONES[z][0]},{n}" for i, z, n in rows]
     paths.append(out / "anfragen_stunde.csv.gz")
-    _write(paths[-1], _gzip(("\n".join(lines) + "\n").encode("utf-8")))
+    write_bytes(paths[-1], gzip_bytes(("\n".join(lines) + "\n").encode("utf-8")))
 
     lines = ["zeit,temperatur_c,niederschlag_mm"]
     lines += [
@@ -502,7 +482,7 @@ def generate(out: Path) -> list[Path]:
         for label, t, r in zip(weather_labels, temperature, rain, strict=True)
     ]
     paths.append(out / "wetter_stunde.csv")
-    _write(paths[-1], ("\n".join(lines) + "\n").encode("utf-8"))
+    write_bytes(paths[-1], ("\n".join(lines) + "\n").encode("utf-8"))
     return paths
 
 

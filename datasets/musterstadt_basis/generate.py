@@ -19,15 +19,14 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, mapping
 
+from urbanki_helpers.atomic import write_bytes
 from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS
 
 SEED = 20240611
@@ -340,17 +339,6 @@ def _geojson(name: str, features: list[tuple[dict, object]]) -> str:
     return text.replace('{"type":"Feature",', '\n{"type":"Feature",') + "\n"
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: temporary file beside the target, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def generate(out: Path) -> list[Path]:
@@ -373,7 +361,7 @@ def generate(out: Path) -> list[Path]:
         }
         features.append((props, poly))
     paths = [out / "stadtteile.geojson"]
-    _write(paths[-1], _geojson("stadtteile", features).encode("utf-8"))
+    write_bytes(paths[-1], _geojson("stadtteile", features).encode("utf-8"))
 
     lines = ["x,y,einwohner,stadtteil_id"]
     lines += [
@@ -381,7 +369,7 @@ def generate(out: Path) -> list[Path]:
         for x, y, n, i in zip(gx, gy, residents, ids, strict=True)
     ]
     paths.append(out / "bevoelkerung_100m.csv")
-    _write(paths[-1], ("\n".join(lines) + "\n").encode("utf-8"))
+    write_bytes(paths[-1], ("\n".join(lines) + "\n").encode("utf-8"))
 
     stops = make_stops(boundary)
     features = [
@@ -396,7 +384,7 @@ def generate(out: Path) -> list[Path]:
         for k, s in enumerate(stops)
     ]
     paths.append(out / "haltestellen.geojson")
-    _write(paths[-1], _geojson("haltestellen", features).encode("utf-8"))
+    write_bytes(paths[-1], _geojson("haltestellen", features).encode("utf-8"))
 
     rows = make_visits(rng_visits)
     lines = ["datum;wochentag;besuche;temperatur_c;ferien"]
@@ -405,7 +393,7 @@ def generate(out: Path) -> list[Path]:
         lines.append(f"{day:%d.%m.%Y};{weekday};{visits};{temp_text};{school}")
     paths.append(out / "buergerbuero_besuche.csv")
     # German open-data style: UTF-8 with byte order mark, ';' separator, decimal comma.
-    _write(paths[-1], ("\n".join(lines) + "\n").encode("utf-8-sig"))
+    write_bytes(paths[-1], ("\n".join(lines) + "\n").encode("utf-8-sig"))
     return paths
 
 

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gzip
-import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from urbanki_helpers.atomic import gzip_bytes, write_bytes
 
 SEED = 20241007
 FIRST_DAY = dt.date(2024, 10, 7)  # Monday
@@ -625,25 +623,8 @@ def _csv(header: list[str], rows) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _gzip(data: bytes) -> bytes:
-    """gzip without time stamp or file name in the header, so the bytes are reproducible."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as fh:
-        fh.write(data)
-    return buffer.getvalue()
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: temporary file beside the target, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def generate(out: Path) -> list[Path]:
@@ -658,12 +639,12 @@ def generate(out: Path) -> list[Path]:
     events = make_logins(rng_log, accounts)
 
     paths = [out / "inventar.csv"]
-    _write(paths[-1], _csv(["asset_id", "vendor", "product", "version", "exposure", "criticality",
+    write_bytes(paths[-1], _csv(["asset_id", "vendor", "product", "version", "exposure", "criticality",
                             "department", "asset_type"], rows))
     paths.append(out / "inventar_labels.csv")
-    _write(paths[-1], _csv(["asset_id", "kev_vendor", "kev_product"], labels))
+    write_bytes(paths[-1], _csv(["asset_id", "kev_vendor", "kev_product"], labels))
     paths.append(out / "konten.csv")
-    _write(paths[-1], _csv(["konto", "abteilung", "rolle", "heimat_lat", "heimat_lon"],
+    write_bytes(paths[-1], _csv(["konto", "abteilung", "rolle", "heimat_lat", "heimat_lon"],
                            [(a["konto"], a["abteilung"], a["rolle"], f"{a['lat']:.3f}",
                              f"{a['lon']:.3f}") for a in accounts]))
 
@@ -676,7 +657,7 @@ def generate(out: Path) -> list[Path]:
         rows.append((zeit, konto, system, ip, place[0], f"{place[1]:.4f}", f"{place[2]:.4f}",
                      ereignis, kanal, angriff))
     paths.append(out / "anmeldungen.csv.gz")
-    _write(paths[-1], _gzip(_csv(["zeit", "konto", "system", "quelle_ip", "ort", "lat", "lon",
+    write_bytes(paths[-1], gzip_bytes(_csv(["zeit", "konto", "system", "quelle_ip", "ort", "lat", "lon",
                                   "ereignis", "kanal", "angriff"], rows)))
     return paths
 
