@@ -28,8 +28,11 @@ def widget_outputs(nb):
 
 
 def test_plain_python_is_not_interactive():
+    from urbanki_helpers.notebook import question_box
+
     assert is_interactive() is False
     assert slider(str, value=1, min=0, max=2, step=1, description="x") is None
+    assert question_box(str, placeholder="Ihre Frage") is None
 
 
 def test_slider_is_built_in_a_kernel_but_not_in_urbanki_runs(tmp_path):

@@ -110,8 +110,48 @@ def expect_06(results, params):
     assert results["spraying.true_alerts"] == results["spraying.alerts"] > 0
 
 
+def expect_07(results, params):
+    source = params.get("data_source", "musterstadt")
+    assert results["data.population"] == {"musterstadt": 59981, "koeln": 1044555}[source]
+    assert results["plume.max_concentration_g_m3"] > 0 and results["plume.max_distance_m"] > 0
+    people = [results[f"affected.level{i}.einwohner"] for i in (1, 2, 3)]
+    assert people == sorted(people, reverse=True) and people[0] > 1000  # nested zones
+    assert results["ensemble.area_p10_km2"] >= results["ensemble.area_p50_km2"]
+    assert "Schließen Sie Fenster und Türen." in results["warning.text"]
+    if source == "musterstadt" and not params:
+        assert results["affected.level1.einrichtungen"] >= 1
+    if os.environ.get("URBANKI_DATA_DIR"):  # DWD wind: the model beats persistence
+        assert results["model.test.mae"] < results["baseline.test.mae"]
+        assert results["model.beats_baseline"] is True
+    else:
+        assert results["weather.available"] is False
+
+
+def expect_08(results, params):
+    assert results["data.questions"] >= 300
+    assert results["intent.test.accuracy"] >= 0.85
+    assert results["intent.test.accuracy"] > results["intent.baseline.accuracy"]
+    assert results["answer.test.accuracy"] >= 0.95
+    assert results["check.direct_count"] == results["check.bot_count"]  # bot = spatial join
+    radii = params.get("aed_radii_m", [500, 1000])
+    shares = [results[f"coverage.aed_{r}m"] for r in radii]
+    assert shares == sorted(shares) and 0 < shares[0] <= 1
+    question = params.get("question", "Wie viele Defibrillatoren gibt es im Stadtteil Altstadt?")
+    if "Wetter" in question:
+        assert results["question.understood"] is False and results["question.answer_value"] is None
+        assert "nicht verstanden" in results["question.answer_text"]
+    elif "geöffnet" in question:
+        assert results["question.intent"] == "attribute"
+        assert "Mo 8" in results["question.answer_text"] or "Montag" in results["question.answer_text"]
+    elif "Ehrenfeld" in question:
+        assert results["question.intent"] == "count" and results["question.answer_value"] == 11
+    else:
+        assert results["question.intent"] == "count" and results["question.answer_value"] == 15
+
+
 EXPECTATIONS = {"00_einfuehrung": expect_00, "03_on_demand_nachfrage": expect_03,
-                "06_it_sicherheit": expect_06}
+                "06_it_sicherheit": expect_06, "07_schadstoffwarnung": expect_07,
+                "08_karten_chatbot": expect_08}
 
 
 def test_every_available_notebook_has_expectations():

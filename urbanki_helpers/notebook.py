@@ -56,3 +56,27 @@ def slider(function: Callable[[Any], Any], *, value: float, min: float, max: flo
     control.observe(update, names="value")
     update()
     return widgets.VBox([widgets.HBox([control, unit_label]), output])
+
+
+def question_box(function: Callable[[str], Any], *, placeholder: str, description: str = "Frage"):
+    """A text field with a button; shows ``function(text)`` below. ``None`` outside a
+    Jupyter session a person uses (batch runs build no widgets)."""
+    if not is_interactive():
+        return None
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    field = widgets.Text(placeholder=placeholder, description=description,
+                         layout=widgets.Layout(width="40rem"))
+    button = widgets.Button(description="Fragen", button_style="primary")
+    output = widgets.Output()
+
+    def answer(_=None):
+        output.clear_output(wait=True)
+        with output:
+            result = function(field.value)
+            if result is not None:
+                display(result)
+
+    button.on_click(answer)
+    return widgets.VBox([widgets.HBox([field, button]), output])
