@@ -15,7 +15,9 @@ from urbanki_helpers.run.curriculum import CURRICULUM
 
 
 def urbanki(*args, cwd, env=None):
+    """Run the CLI; ``env`` values of None remove a variable."""
     full_env = {**os.environ, "URBANKI_NO_PROGRESS": "1", **(env or {})}
+    full_env = {k: v for k, v in full_env.items() if v is not None}
     return subprocess.run([sys.executable, "-m", "urbanki_helpers.cli", *map(str, args)],
                           cwd=cwd, capture_output=True, text=True, env=full_env, timeout=600)
 
@@ -81,7 +83,10 @@ def test_batch_with_a_failing_row(tmp_path):
 
 
 def test_run_all_writes_the_curriculum_report(tmp_path):
-    r = urbanki("run", "--all", "--out", tmp_path / "reports", cwd=tmp_path)
+    """What 'make reports' does on a user's fresh machine: no mirror, no cache, offline."""
+    fresh = {"URBANKI_DATA_DIR": None, "URBANKI_OFFLINE": "1",
+             "URBANKI_CACHE_DIR": str(tmp_path / "cache")}
+    r = urbanki("run", "--all", "--out", tmp_path / "reports", cwd=tmp_path, env=fresh)
     assert r.returncode == 0, r.stderr
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "00 · Einführung" in index and "✔ erfolgreich" in index
@@ -93,7 +98,10 @@ def test_run_all_writes_the_curriculum_report(tmp_path):
     available = [uc.id for uc in CURRICULUM if uc.available]
     assert [row["use_case"] for row in rows] == available
     assert {row["status"] for row in rows} == {"ok"}
-    again = urbanki("run", "--all", "--out", tmp_path / "reports", cwd=tmp_path)
+    results = json.loads((tmp_path / "reports" / "06_it_sicherheit" / "results.json").read_text())
+    assert results["results"]["kev.available"] is False  # real data skipped, with a message
+    assert results["results"]["anomaly.precision_at_20"] >= 0.8
+    again = urbanki("run", "--all", "--out", tmp_path / "reports", cwd=tmp_path, env=fresh)
     assert again.returncode == 2 and "--overwrite" in again.stderr
 
 

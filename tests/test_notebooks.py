@@ -94,7 +94,17 @@ def expect_03(results, params):
 def expect_06(results, params):
     k = params.get("top_k", 20)
     assert results["data.assets"] == 300 and results["rows.invalid"] == 0
-    assert results["kev.entries"] == 1404 and results["data.events"] == 106374
+    assert results["data.events"] == 106374
+    # A small team reading k alerts: both detectors are far above the 0.4 % base rate.
+    assert results[f"anomaly.precision_at_{k}"] >= 0.8
+    assert results[f"rules.precision_at_{k}"] >= 0.8
+    assert results["rules.recall"] >= results["anomaly.recall"] > 0
+    assert results["anomaly.alerts_needed.brute_force"] <= 5
+    assert results["spraying.true_alerts"] == results["spraying.alerts"] > 0
+    if not os.environ.get("URBANKI_DATA_DIR"):
+        assert results["kev.available"] is False
+        return
+    assert results["kev.available"] is True and results["kev.entries"] == 1404
     # Matching quality on the hand-labelled sample: precise, and at least as good as exact names.
     assert results["kev.model.precision"] >= 0.95 and results["kev.model.recall"] >= 0.65
     assert results["kev.model.f1"] >= results["kev.baseline.f1"]
@@ -102,12 +112,6 @@ def expect_06(results, params):
     assert results["kev.matches"] > results["kev.matched_assets"]
     assert 0 < results["kev.internet_facing_matches"] < results["kev.matches"]
     assert 0 < results["kev.ransomware_matches"] < results["kev.matches"]
-    # A small team reading k alerts: both detectors are far above the 0.4 % base rate.
-    assert results[f"anomaly.precision_at_{k}"] >= 0.8
-    assert results[f"rules.precision_at_{k}"] >= 0.8
-    assert results["rules.recall"] >= results["anomaly.recall"] > 0
-    assert results["anomaly.alerts_needed.brute_force"] <= 5
-    assert results["spraying.true_alerts"] == results["spraying.alerts"] > 0
 
 
 def expect_07(results, params):

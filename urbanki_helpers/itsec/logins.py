@@ -319,7 +319,7 @@ class AnomalyDetector(BaseEstimator):
         if missing:
             raise _fail(f"features lack the columns {missing}",
                         f"Der Merkmalstabelle fehlen die Spalten {', '.join(missing)}.")
-        M = X[list(columns)].to_numpy(dtype=float)
+        M = X[list(columns)].to_numpy(dtype=float, copy=True)  # pandas 3 may hand out a read-only view
         if self.log_counts:
             for j, c in enumerate(columns):
                 if c in COUNT_COLUMNS:
@@ -336,6 +336,9 @@ class AnomalyDetector(BaseEstimator):
                         "Keine Zeilen oder keine Merkmalsspalten zum Trainieren vorhanden.")
         self.feature_names_in_ = np.array(cols, dtype=object)
         M = self._matrix(X, cols)
+        # A canonical row order: the forest's subsamples must not depend on how rows (e.g.
+        # pseudonymised account names with a fresh key) happen to be ordered.
+        M = M[np.lexsort(M.T[::-1])]
         self.scaler_ = StandardScaler().fit(M)
         self.forest_ = IsolationForest(n_estimators=self.n_estimators,
                                        max_samples=self.max_samples,
@@ -371,28 +374,39 @@ def _check_k(k) -> int:
     return int(k)
 
 
+def _top_k_weights(s: np.ndarray, k: int) -> np.ndarray:
+    """Expected membership (0..1) of each row in the top ``k`` when ties at the cutoff are
+    broken at random: independent of row order."""
+    k = min(_check_k(k), len(s))
+    cutoff = s[_order(s)[k - 1]]
+    above, tied = s > cutoff, s == cutoff
+    weights = above.astype(float)
+    weights[tied] = (k - above.sum()) / tied.sum()
+    return weights
+
+
 def precision_at_k(scores, labels, k: int) -> float:
-    """Share of attack windows (label ≠ "") among the ``k`` highest scores (ties: row order)."""
+    """Share of attack windows (label ≠ "") among the ``k`` highest scores; ties at the
+    cutoff count with their expected share (random tie-breaking, independent of row order)."""
     s, lab = _scores_labels(scores, labels)
-    top = _order(s)[:_check_k(k)]
-    return float(np.mean(lab[top] != ""))
+    weights = _top_k_weights(s, k)
+    return float(np.sum(weights * (lab != "")) / np.sum(weights))
 
 
 def recall_by_type(scores, labels, k: int) -> pd.DataFrame:
     """Per attack type, what the top ``k`` alerts catch.
 
     Returns one row per type (index ``angriff``) with ``n_windows``, ``n_in_top_k``, ``recall``
-    (share of that type's windows in the top k) and ``caught`` (at least one window in the top k).
+    (share of that type's windows in the top k) and ``caught`` (at least half a window expected
+    in the top k). Ties at the cutoff count with their expected share, so ``n_in_top_k`` may be
+    fractional and nothing depends on row order.
     """
     s, lab = _scores_labels(scores, labels)
-    in_top = np.zeros(len(s), dtype=bool)
-    in_top[_order(s)[:_check_k(k)]] = True
-    df = pd.DataFrame({"angriff": lab, "top": in_top})
+    df = pd.DataFrame({"angriff": lab, "top": _top_k_weights(s, k)})
     df = df[df["angriff"] != ""]
     out = df.groupby("angriff").agg(n_windows=("top", "size"), n_in_top_k=("top", "sum"))
-    out["n_in_top_k"] = out["n_in_top_k"].astype(int)
     out["recall"] = out["n_in_top_k"] / out["n_windows"]
-    out["caught"] = out["n_in_top_k"] > 0
+    out["caught"] = out["n_in_top_k"] >= 0.5
     return out
 
 
