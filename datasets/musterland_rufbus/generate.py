@@ -18,22 +18,20 @@ Europe/Berlin without offset, "2023-01-02T06:00" = the hour from 06:00 to 07:00)
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import math
 import sys
 from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPoint, Point, Polygon, mapping
+from shapely.geometry import MultiPoint, Point, Polygon
 
 from urbanki_helpers.atomic import gzip_bytes, write_bytes
 from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS, public_holidays
+from urbanki_helpers.data.synthetic import generator_main, geojson_text
 
 SEED = 20240703
-CRS_URN = "urn:ogc:def:crs:EPSG::25832"
 CENTRE_X = 440_000.0  # centre of the district (Altenbrück), EPSG:25832 easting in m
 CENTRE_Y = 5_812_000.0  # centre of the district, EPSG:25832 northing in m (≈ 8.12° E, 52.45° N)
 DISTRICT_RADIUS_M = 16_500.0  # mean radius of the district boundary in m
@@ -403,32 +401,8 @@ def _poisson_from_uniform(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
 # --- Writers: fixed formatting, sorted, no time stamps -----------------------------------------
 
 
-def _coords(geom) -> object:
-    """GeoJSON coordinates with whole metres written as integers."""
-    def fix(c):
-        if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
-            return [int(round(v)) for v in c]
-        return [fix(x) for x in c]
-    return fix(mapping(geom)["coordinates"])
 
 
-def _geojson(name: str, features: list[tuple[dict, object]]) -> str:
-    """A FeatureCollection in EPSG:25832 (legacy 'crs' member, which GDAL reads)."""
-    out = {
-        "type": "FeatureCollection",
-        "name": name,
-        "crs": {"type": "name", "properties": {"name": CRS_URN}},
-        "features": [
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": geom.geom_type, "coordinates": _coords(geom)},
-            }
-            for props, geom in features
-        ],
-    }
-    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
-    return text.replace('{"type":"Feature",', '\n{"type":"Feature",') + "\n"
 
 
 
@@ -464,10 +438,10 @@ def generate(out: Path) -> list[Path]:
         }
         features.append((props, poly))
     paths = [out / "zonen.geojson"]
-    write_bytes(paths[-1], _geojson("zonen", features).encode("utf-8"))
+    write_bytes(paths[-1], geojson_text("zonen", features).encode("utf-8"))
 
     paths.append(out / "poi.geojson")
-    write_bytes(paths[-1], _geojson("poi", pois).encode("utf-8"))
+    write_bytes(paths[-1], geojson_text("poi", pois).encode("utf-8"))
 
     weather_labels, temperature, rain = make_weather(rng_weather)
     labels, rows = make_requests(rng_demand, weather_labels, temperature, rain)
@@ -487,15 +461,7 @@ def generate(out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent,
-        help="output folder (default: the folder of this script)",
-    )
-    args = parser.parse_args(argv)
-    for path in generate(args.out):
-        print(path)
-    return 0
+    return generator_main(generate, __doc__, Path(__file__).resolve().parent, argv)
 
 
 if __name__ == "__main__":

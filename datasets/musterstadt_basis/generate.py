@@ -15,22 +15,20 @@ Files written (coordinates in EPSG:25832, metres):
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import math
 import sys
 from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiPoint, Point, Polygon, mapping
+from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from urbanki_helpers.atomic import write_bytes
 from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS
+from urbanki_helpers.data.synthetic import generator_main, geojson_text
 
 SEED = 20240611
-CRS_URN = "urn:ogc:def:crs:EPSG::25832"
 CENTRE_X = 370_000.0  # town centre (Markt), EPSG:25832 easting in m
 CENTRE_Y = 5_712_000.0  # town centre (Markt), EPSG:25832 northing in m
 TOWN_RADIUS_M = 3_400.0  # mean radius of the town boundary in m
@@ -311,32 +309,8 @@ def make_visits(rng: np.random.Generator) -> list[list]:
 # --- Writers: fixed formatting, sorted, no time stamps -----------------------------------------
 
 
-def _coords(geom) -> object:
-    """GeoJSON coordinates with whole metres written as integers."""
-    def fix(c):
-        if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
-            return [int(round(v)) for v in c]
-        return [fix(x) for x in c]
-    return fix(mapping(geom)["coordinates"])
 
 
-def _geojson(name: str, features: list[tuple[dict, object]]) -> str:
-    """A FeatureCollection in EPSG:25832 (legacy 'crs' member, which GDAL reads)."""
-    out = {
-        "type": "FeatureCollection",
-        "name": name,
-        "crs": {"type": "name", "properties": {"name": CRS_URN}},
-        "features": [
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": geom.geom_type, "coordinates": _coords(geom)},
-            }
-            for props, geom in features
-        ],
-    }
-    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
-    return text.replace('{"type":"Feature",', '\n{"type":"Feature",') + "\n"
 
 
 
@@ -361,7 +335,7 @@ def generate(out: Path) -> list[Path]:
         }
         features.append((props, poly))
     paths = [out / "stadtteile.geojson"]
-    write_bytes(paths[-1], _geojson("stadtteile", features).encode("utf-8"))
+    write_bytes(paths[-1], geojson_text("stadtteile", features).encode("utf-8"))
 
     lines = ["x,y,einwohner,stadtteil_id"]
     lines += [
@@ -384,7 +358,7 @@ def generate(out: Path) -> list[Path]:
         for k, s in enumerate(stops)
     ]
     paths.append(out / "haltestellen.geojson")
-    write_bytes(paths[-1], _geojson("haltestellen", features).encode("utf-8"))
+    write_bytes(paths[-1], geojson_text("haltestellen", features).encode("utf-8"))
 
     rows = make_visits(rng_visits)
     lines = ["datum;wochentag;besuche;temperatur_c;ferien"]
@@ -398,15 +372,7 @@ def generate(out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent,
-        help="output folder (default: the folder of this script)",
-    )
-    args = parser.parse_args(argv)
-    for path in generate(args.out):
-        print(path)
-    return 0
+    return generator_main(generate, __doc__, Path(__file__).resolve().parent, argv)
 
 
 if __name__ == "__main__":

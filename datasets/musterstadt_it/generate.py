@@ -20,7 +20,6 @@ Files written (times are local wall-clock times in Europe/Berlin without offset)
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from urbanki_helpers.atomic import gzip_bytes, write_bytes
+from urbanki_helpers.data.synthetic import generator_main
 
 SEED = 20241007
 FIRST_DAY = dt.date(2024, 10, 7)  # Monday
@@ -663,15 +663,7 @@ def generate(out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent,
-        help="output folder (default: the folder of this script)",
-    )
-    args = parser.parse_args(argv)
-    for path in generate(args.out):
-        print(path)
-    return 0
+    return generator_main(generate, __doc__, Path(__file__).resolve().parent, argv)
 
 
 if __name__ == "__main__":

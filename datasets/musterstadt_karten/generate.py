@@ -15,7 +15,6 @@ File written (coordinates in EPSG:25832, whole metres):
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 from shapely.geometry import Point, shape
 
 from urbanki_helpers.atomic import write_bytes
+from urbanki_helpers.data.synthetic import generator_main
 
 SEED = 20240712
 CRS_URN = "urn:ogc:def:crs:EPSG::25832"
@@ -227,15 +227,7 @@ def generate(out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent,
-        help="output folder (default: the folder of this script)",
-    )
-    args = parser.parse_args(argv)
-    for path in generate(args.out):
-        print(path)
-    return 0
+    return generator_main(generate, __doc__, Path(__file__).resolve().parent, argv)
 
 
 if __name__ == "__main__":
