@@ -37,3 +37,21 @@ def test_index_lists_planned_use_cases_and_formats_numbers_in_german(tmp_path):
     link = os.path.relpath("/x/out/00_einfuehrung/nb.html", tmp_path)
     assert f'<a href="{link}">Bericht</a>' in page
     assert "<td>1,2 s</td>" in page
+
+
+def test_key_results_of_available_notebooks_are_keys_they_record():
+    """The overview shows each use case's key results first; they must exist in its runs."""
+    import re
+
+    from urbanki_helpers.run.curriculum import CURRICULUM
+
+    for uc in CURRICULUM:
+        if not uc.available:
+            continue
+        source = uc.path.read_text(encoding="utf-8")
+        recorded = set(re.findall(r'record\(\\"([a-z0-9_.]+)', source))
+        dynamic = re.findall(r'record\(f\\"([a-z0-9_.{}]+)', source)
+        for key in uc.key_results:
+            assert key in recorded or any(
+                re.fullmatch(re.sub(r"\{[^}]*\}", r"[a-z0-9_]+", d), key) for d in dynamic), \
+                (uc.stem, key)
