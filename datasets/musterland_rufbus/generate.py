@@ -29,7 +29,7 @@ from shapely.geometry import MultiPoint, Point, Polygon
 
 from urbanki_helpers.atomic import gzip_bytes, write_bytes
 from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS, public_holidays
-from urbanki_helpers.data.synthetic import generator_main, geojson_text
+from urbanki_helpers.data.synthetic import generator_main, geojson_text, smooth_ring
 
 SEED = 20240703
 CENTRE_X = 440_000.0  # centre of the district (Altenbrück), EPSG:25832 easting in m
@@ -148,15 +148,8 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def make_boundary(rng: np.random.Generator) -> Polygon:
     """District boundary: a smooth irregular ring, vertices on whole metres."""
-    phases = rng.uniform(0, 2 * math.pi, size=3)
-    angles = np.arange(120) * (2 * math.pi / 120)
-    radius = DISTRICT_RADIUS_M * (
-        1 + 0.08 * np.sin(2 * angles + phases[0]) + 0.05 * np.sin(3 * angles + phases[1])
-        + 0.03 * np.sin(7 * angles + phases[2])
-    )
-    xs = np.round(CENTRE_X + radius * np.cos(angles))
-    ys = np.round(CENTRE_Y + radius * np.sin(angles))
-    return shapely.make_valid(Polygon(np.column_stack([xs, ys])))
+    return smooth_ring(rng, (CENTRE_X, CENTRE_Y), DISTRICT_RADIUS_M, n_vertices=120,
+                       waves=((2, 0.08), (3, 0.05), (7, 0.03)))
 
 
 def make_zones(boundary: Polygon) -> list[Polygon]:

@@ -26,7 +26,7 @@ from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from urbanki_helpers.atomic import write_bytes
 from urbanki_helpers.calendar_de import SCHOOL_HOLIDAYS
-from urbanki_helpers.data.synthetic import generator_main, geojson_text
+from urbanki_helpers.data.synthetic import generator_main, geojson_text, smooth_ring
 
 SEED = 20240611
 CENTRE_X = 370_000.0  # town centre (Markt), EPSG:25832 easting in m
@@ -146,15 +146,8 @@ def _local(xy):
 
 def make_boundary(rng: np.random.Generator) -> Polygon:
     """Town boundary: a smooth irregular ring, vertices on whole metres."""
-    phases = rng.uniform(0, 2 * math.pi, size=3)
-    angles = np.arange(96) * (2 * math.pi / 96)
-    radius = TOWN_RADIUS_M * (
-        1 + 0.10 * np.sin(2 * angles + phases[0]) + 0.07 * np.sin(3 * angles + phases[1])
-        + 0.04 * np.sin(5 * angles + phases[2])
-    )
-    xs = np.round(CENTRE_X + radius * np.cos(angles))
-    ys = np.round(CENTRE_Y + radius * np.sin(angles))
-    return shapely.make_valid(Polygon(np.column_stack([xs, ys])))
+    return smooth_ring(rng, (CENTRE_X, CENTRE_Y), TOWN_RADIUS_M, n_vertices=96,
+                       waves=((2, 0.10), (3, 0.07), (5, 0.04)))
 
 
 def make_districts(boundary: Polygon) -> list[Polygon]:

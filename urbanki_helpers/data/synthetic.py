@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from shapely.geometry import mapping
+import numpy as np
+import shapely
+from shapely.geometry import Polygon, mapping
 
 CRS_URN = "urn:ogc:def:crs:EPSG::25832"
 
@@ -42,6 +45,21 @@ def geojson_text(name: str, features: list[tuple[dict, object]], *, crs_urn: str
     }
     text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
     return text.replace('{"type":"Feature",', '\n{"type":"Feature",') + "\n"
+
+
+def smooth_ring(rng: np.random.Generator, centre: tuple[float, float], radius_m: float, *,
+                n_vertices: int, waves: tuple[tuple[int, float], ...]) -> Polygon:
+    """An irregular, smooth boundary (town, district): the radius (m) varies with sine waves
+    ``(frequency, relative amplitude)`` of random phase; vertices on whole metres."""
+    phases = rng.uniform(0, 2 * math.pi, size=len(waves))
+    angles = np.arange(n_vertices) * (2 * math.pi / n_vertices)
+    factor = 1
+    for (frequency, amplitude), phase in zip(waves, phases, strict=True):
+        factor = factor + amplitude * np.sin(frequency * angles + phase)
+    radius = radius_m * factor
+    xs = np.round(centre[0] + radius * np.cos(angles))
+    ys = np.round(centre[1] + radius * np.sin(angles))
+    return shapely.make_valid(Polygon(np.column_stack([xs, ys])))
 
 
 def generator_main(generate: Callable[[Path], list[Path]], doc: str | None,
