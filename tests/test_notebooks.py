@@ -57,6 +57,29 @@ def expect_00(results, params):
     assert 0 < low < high
 
 
+def expect_01(results, params):
+    nir = params.get("use_nir", True)
+    assert results["data.pixels"] == 1_000_000 and results["data.pixel_m"] == 0.2
+    assert results["data.nir"] is nir and results["features.count"] == (14 if nir else 10)
+    # The classifier beats the NDVI/brightness thresholds by a wide margin on held-out blocks,
+    # and the block-bootstrap interval lies above the baseline.
+    assert results["model.test.f1_macro"] > results["baseline.test.f1_macro"] + 0.25
+    low, high = results["model.test.f1_macro_ci"]
+    assert results["baseline.test.f1_macro"] < low < results["model.test.f1_macro"] < high
+    # Randomly drawn pixels flatter the model: the spatially blocked score is lower.
+    assert results["model.random_split.f1_macro"] > results["model.test.f1_macro"]
+    if not params:
+        assert 0.80 <= results["model.test.f1_macro"] <= 0.90
+        assert results["model.test.iou.vegetation"] > 0.9 > results["model.test.iou.solar"]
+    if params.get("class_set") == "gebuehr":  # solar panels count as roof
+        assert "model.test.f1.solar" not in results and results["buildings.solar_m2"] == 0
+    else:
+        assert results["buildings.solar_m2"] > 0
+    assert results["parcels.count"] == 92 and results["buildings.count"] == 66
+    # Fee notice: a typical parcel is off by a few m², one in ten by much more.
+    assert 0 < results["fee.abs_error_median_m2"] < 10 < results["fee.abs_error_p90_m2"] < 80
+
+
 def expect_03(results, params):
     source = params.get("data_source", "musterland")
     assert results["data.source"] == source
@@ -153,7 +176,8 @@ def expect_08(results, params):
         assert results["question.intent"] == "count" and results["question.answer_value"] == 15
 
 
-EXPECTATIONS = {"00_einfuehrung": expect_00, "03_on_demand_nachfrage": expect_03,
+EXPECTATIONS = {"00_einfuehrung": expect_00, "01_versiegelung_luftbild": expect_01,
+                "03_on_demand_nachfrage": expect_03,
                 "06_it_sicherheit": expect_06, "07_schadstoffwarnung": expect_07,
                 "08_karten_chatbot": expect_08}
 

@@ -1,0 +1,84 @@
+"""Checks for the exercises of notebooks 01 (Versiegelung) and 02 (Luftbild-Pipeline)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from urbanki_helpers.checks import Feedback, hint, ok, require
+from urbanki_helpers.evaluation import format_de
+
+
+def _number(ns: Mapping[str, Any], name: str) -> float | None:
+    try:
+        value = float(ns[name])
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def aufgabe_1(ns: Mapping[str, Any]) -> Feedback:
+    """Green-roof area of all buildings according to the model: ``gruendach_gesamt_m2``."""
+    name = "Aufgabe 1"
+    missing = require(ns, name, "gruendach_gesamt_m2")
+    if missing is not None:
+        return missing
+    value = _number(ns, "gruendach_gesamt_m2")
+    if value is None:
+        return hint(name, "`gruendach_gesamt_m2` soll eine Zahl in m² sein.")
+    dach = ns["dach"]
+    expected = float(dach["gruendach_m2"].sum())
+    pixel_area = float(ns["bild"].pixel_m) ** 2
+    if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-6):
+        return ok(name, f"Richtig: {format_de(expected, 1)} m² Gründach laut Modell.")
+    if expected and math.isclose(value * pixel_area, expected, rel_tol=1e-6):
+        return hint(name, "Das ist die Zahl der Pixel. Ein Pixel ist "
+                    f"{format_de(pixel_area, 2)} m² groß – rechnen Sie in m² um.")
+    if "gruendach_anteil" in dach.columns and math.isclose(
+            value, float(dach["gruendach_anteil"].sum()), rel_tol=1e-6):
+        return hint(name, "Sie haben Anteile addiert. Gesucht ist die Fläche in m² "
+                    "(Spalte `gruendach_m2`).")
+    buildings = ns["szene"].buildings
+    truth = [c for c in buildings.columns if c.startswith("gruendach_m2_wahr")]
+    if any(math.isclose(value, float(buildings[c].sum()), rel_tol=1e-6) for c in truth):
+        return hint(name, "Das ist die wahre Fläche aus den Gebäudedaten. Gefragt ist, was das "
+                    "Modell gefunden hat: die Tabelle `dach`.")
+    return hint(name, "Noch nicht. Tipp: `dach[\"gruendach_m2\"].sum()`.")
+
+
+def aufgabe_2(ns: Mapping[str, Any]) -> Feedback:
+    """IoU of the class Dach (code 1) on the test pixels: ``iou_dach``."""
+    name = "Aufgabe 2"
+    missing = require(ns, name, "iou_dach")
+    if missing is not None:
+        return missing
+    value = _number(ns, "iou_dach")
+    if value is None:
+        return hint(name, "`iou_dach` soll eine Zahl zwischen 0 und 1 sein.")
+    truth = np.asarray(ns["teilung"].y_test) == 1
+    pred = np.asarray(ns["vorhersage"]) == 1
+    tp, fp, fn = int((truth & pred).sum()), int((~truth & pred).sum()), int((truth & ~pred).sum())
+    if tp + fp + fn == 0:
+        return hint(name, "In den Testpixeln gibt es kein Dach – wählen Sie einen anderen "
+                    "random_state.")
+    expected = tp / (tp + fp + fn)
+    if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9):
+        return ok(name, f"Richtig: IoU = {format_de(expected, 3)}. Sie ist immer kleiner oder "
+                  "gleich dem F1-Wert derselben Klasse.")
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    if math.isclose(value, f1, rel_tol=1e-6):
+        return hint(name, "Das ist der F1-Wert (2·TP / (2·TP + FP + FN)). Die IoU teilt die "
+                    "Schnittmenge durch die Vereinigung: TP / (TP + FP + FN).")
+    if tp + fp and math.isclose(value, tp / (tp + fp), rel_tol=1e-6):
+        return hint(name, "Das ist die Präzision. Im Nenner fehlen die übersehenen "
+                    "Dach-Pixel (wahr, aber nicht vorhergesagt).")
+    if tp + fn and math.isclose(value, tp / (tp + fn), rel_tol=1e-6):
+        return hint(name, "Das ist die Trefferquote. Im Nenner fehlen die fälschlich als "
+                    "Dach vorhergesagten Pixel.")
+    if math.isclose(value, 100 * expected, rel_tol=1e-6):
+        return hint(name, "Bitte als Anteil zwischen 0 und 1, nicht in Prozent.")
+    return hint(name, "Noch nicht. Tipp: `(wahr & vorhergesagt).sum() / (wahr | "
+                "vorhergesagt).sum()` mit `wahr = teilung.y_test == 1`.")
