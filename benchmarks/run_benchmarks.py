@@ -4,9 +4,13 @@ Measures on the machine it runs on and writes a Markdown table with medians over
 runs to ``bench-results/benchmarks.md``:
 
 - each available notebook executed by the runner (papermill, one kernel) against the same code
-  run as a plain Python script, as a ratio (the per-notebook overhead of kernels and reports).
+  run as a plain Python script, as a ratio (the per-notebook overhead of kernels and reports);
+- the tiled aerial-image pipeline (``benchmarks/imagery_benchmark.py``): megapixels per second
+  on one core and on all cores, relative to one tile, and peak memory on a 10,000 × 10,000
+  pixel 4-band scene (target: under 2 GB), written to ``imagery_benchmark.md``.
 
 Usage: python benchmarks/run_benchmarks.py [--repeat 3] [--out bench-results]
+       [--imagery-size 10000 | --imagery-size 0 to skip]
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
+    parser.add_argument("--imagery-size", type=int, default=10_000,
+                        help="edge of the pipeline benchmark scene in pixels (0: skip)")
     args = parser.parse_args()
 
     rows = []
@@ -97,6 +103,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written: {out / 'benchmarks.md'}")
+    if args.imagery_size:
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "imagery_benchmark.py"),
+                        "--size", str(args.imagery_size), "--out", str(out)], check=True)
     return 0
 
 

@@ -5,6 +5,7 @@ pass their checks, unsolved stubs fail them."""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -78,6 +79,27 @@ def expect_01(results, params):
     assert results["parcels.count"] == 92 and results["buildings.count"] == 66
     # Fee notice: a typical parcel is off by a few m², one in ten by much more.
     assert 0 < results["fee.abs_error_median_m2"] < 10 < results["fee.abs_error_p90_m2"] < 80
+
+
+def expect_02(results, params):
+    side = params.get("scene_px", 1500)
+    assert results["image.megapixels"] == round(side * side / 1e6, 2)
+    assert results["model.features"] == 14 and results["model.halo_px"] == 5
+    # Tiles with the features' halo give exactly the single-pass result; without overlap the
+    # differences stay at the seams (tolerance: none away from them, < 5 % near them).
+    assert results["tiling.identical"] is (params.get("overlap_px", -1) != 0)
+    assert results["tiling.no_overlap.differing_away_from_seams"] == 0
+    assert 0 < results["tiling.no_overlap.share_differing_near_seams"] < 0.05
+    # On a district it never saw, the model still beats the thresholds clearly.
+    assert results["transfer.model.f1_macro"] > results["transfer.baseline.f1_macro"] + 0.25
+    assert results["transfer.model.accuracy"] > 0.8
+    # Polygons keep the raster's area (coverage simplification keeps the total).
+    assert results["vector.area_m2"] == pytest.approx(results["vector.raster_area_m2"], rel=1e-3)
+    assert results["vector.raster_area_m2"] == pytest.approx((side * 0.2) ** 2)
+    grid = params.get("grid_m", 100.0)
+    assert results["aggregate.grid_cells"] == math.ceil(side * 0.2 / grid) ** 2
+    assert 0 < results["aggregate.grid_sealing_max"] <= 1
+    assert results["aggregate.polygons"] > 20 and results["wms.requests"] == 1
 
 
 def expect_03(results, params):
@@ -177,6 +199,7 @@ def expect_08(results, params):
 
 
 EXPECTATIONS = {"00_einfuehrung": expect_00, "01_versiegelung_luftbild": expect_01,
+                "02_luftbild_pipeline": expect_02,
                 "03_on_demand_nachfrage": expect_03,
                 "06_it_sicherheit": expect_06, "07_schadstoffwarnung": expect_07,
                 "08_karten_chatbot": expect_08}

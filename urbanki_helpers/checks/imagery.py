@@ -82,3 +82,62 @@ def aufgabe_2(ns: Mapping[str, Any]) -> Feedback:
         return hint(name, "Bitte als Anteil zwischen 0 und 1, nicht in Prozent.")
     return hint(name, "Noch nicht. Tipp: `(wahr & vorhergesagt).sum() / (wahr | "
                 "vorhergesagt).sum()` mit `wahr = teilung.y_test == 1`.")
+
+
+def aufgabe_pipeline_1(ns: Mapping[str, Any]) -> Feedback:
+    """Number of tiles at 256 px: ``kacheln_256``."""
+    from urbanki_helpers.imagery.tiling import tile_windows
+
+    name = "Aufgabe 1"
+    missing = require(ns, name, "kacheln_256")
+    if missing is not None:
+        return missing
+    value = _number(ns, "kacheln_256")
+    if value is None:
+        return hint(name, "`kacheln_256` soll eine ganze Zahl sein.")
+    width, height = int(ns["breite"]), int(ns["hoehe"])
+    expected = len(tile_windows(width, height, tile_px=256))
+    if value == expected:
+        return ok(name, f"Richtig: {expected} Kacheln ({math.ceil(width / 256)} × "
+                  f"{math.ceil(height / 256)}).")
+    if value == (width // 256) * (height // 256):
+        return hint(name, "Sie haben abgerundet. Die angefangenen Kacheln am rechten und unteren "
+                    "Rand zählen mit: aufrunden.")
+    if math.isclose(value, width * height / 256 ** 2, rel_tol=1e-9):
+        return hint(name, "Das ist keine ganze Zahl von Kacheln: Zählen Sie Kacheln je Zeile und "
+                    "je Spalte (aufgerundet) und multiplizieren Sie.")
+    return hint(name, "Noch nicht. Tipp: `len(tile_windows(breite, hoehe, tile_px=256))`.")
+
+
+def aufgabe_pipeline_2(ns: Mapping[str, Any]) -> Feedback:
+    """Sealed area of the whole image according to the model: ``versiegelt_gesamt_m2``."""
+    from urbanki_helpers.imagery import classes as landcover
+    from urbanki_helpers.imagery.raster import read_labels
+
+    name = "Aufgabe 2"
+    missing = require(ns, name, "versiegelt_gesamt_m2")
+    if missing is not None:
+        return missing
+    value = _number(ns, "versiegelt_gesamt_m2")
+    if value is None:
+        return hint(name, "`versiegelt_gesamt_m2` soll eine Zahl in m² sein.")
+    labels = read_labels(f"{ns['output_dir']}/klassen.tif")[0]
+    pixel_area = float(ns["kopf"].pixel_m) ** 2
+    counts = np.bincount(labels.ravel(), minlength=9)
+    sealed = [c.code for c in landcover.CLASSES if c.sealed]
+    expected = float(counts[sealed].sum() * pixel_area)
+    if math.isclose(value, expected, rel_tol=1e-6):
+        return ok(name, f"Richtig: {format_de(expected, 0)} m² versiegelt – "
+                  f"{format_de(100 * expected / (labels.size * pixel_area), 1)} % des Bildes.")
+    if math.isclose(value, expected / pixel_area, rel_tol=1e-6):
+        return hint(name, "Das ist die Zahl der Pixel – mal Pixelfläche, dann sind es m².")
+    if math.isclose(value, float(counts[4] * pixel_area), rel_tol=1e-6):
+        return hint(name, "Nur die Klasse „versiegelt“ reicht nicht: Dächer, Gründächer, "
+                    "Solaranlagen und teilversiegelte Flächen gelten auch als versiegelt.")
+    weighted = float(sum(counts[c.code] * c.sealing_factor for c in landcover.CLASSES)
+                     * pixel_area)
+    if math.isclose(value, weighted, rel_tol=1e-6):
+        return hint(name, "Das ist die gewichtete Gebührenfläche (mit Faktoren). Gesucht ist die "
+                    "versiegelte Fläche ohne Faktoren.")
+    return hint(name, "Noch nicht. Tipp: `np.isin(modellkarte, versiegelt_codes).sum()` mal "
+                "`kopf.pixel_m ** 2`.")

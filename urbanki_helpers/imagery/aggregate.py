@@ -42,6 +42,7 @@ __all__ = [
     "class_areas",
     "roof_use_per_building",
     "sealing_per_parcel",
+    "square_grid",
 ]
 
 _N_CODES = max(classes.codes()) + 1  # label values 0..8
@@ -502,3 +503,28 @@ def _factors(factors) -> dict[str, float]:
             )
         result[key] = float(value)
     return result
+
+
+def square_grid(bounds: tuple[float, float, float, float], size_m: float, crs) -> gpd.GeoDataFrame:
+    """Square cells of ``size_m`` metres covering ``bounds`` (minx, miny, maxx, maxy), aligned
+    to multiples of the cell size (like the 100 m grid of the census), with ``zelle_id``."""
+    import math
+
+    from shapely.geometry import box
+
+    if not (isinstance(size_m, (int, float)) and size_m > 0):
+        raise ParameterError(f"size_m must be a positive number of metres, got {size_m!r}.",
+                             message_de=f"Die Zellgröße muss eine positive Zahl in Metern sein, "
+                             f"nicht {size_m!r}.")
+    minx, miny, maxx, maxy = bounds
+    x0, y0 = math.floor(minx / size_m) * size_m, math.floor(miny / size_m) * size_m
+    cells, ids = [], []
+    y = y0
+    while y < maxy:
+        x = x0
+        while x < maxx:
+            cells.append(box(x, y, x + size_m, y + size_m))
+            ids.append(f"{int(x)}_{int(y)}")
+            x += size_m
+        y += size_m
+    return gpd.GeoDataFrame({"zelle_id": ids}, geometry=cells, crs=crs)

@@ -13,10 +13,12 @@ must beat.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+import sklearn
 from scipy import ndimage
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
@@ -24,7 +26,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from urbanki_helpers.errors import DataError, ParameterError
 from urbanki_helpers.imagery import classes
-from urbanki_helpers.imagery.features import FeatureStack
+from urbanki_helpers.imagery.features import FeatureStack, compute_features
+from urbanki_helpers.imagery.model_io import PixelModel
 
 __all__ = [
     "CLASSIFIERS",
@@ -32,6 +35,7 @@ __all__ = [
     "PixelSplit",
     "ThresholdBaseline",
     "block_split",
+    "fit_pixel_model",
     "make_classifier",
     "out_of_fold_predict",
     "sample_pixels",
@@ -519,3 +523,28 @@ def out_of_fold_predict(features: FeatureStack, labels: np.ndarray, *, classifie
             part = index[start:start + 500_000]
             out[part] = model.predict(table[part])
     return out.reshape(labels.shape)
+
+
+def fit_pixel_model(image_bands: np.ndarray, labels: np.ndarray, *,
+                    classifier: str = "random_forest", nir: bool | None = None, radius: int = 2, n_per_class: int = 2000,
+                    random_state: int = 0, description: str = ""):
+    """Train a classifier on a stratified sample of all labelled pixels of one image and wrap
+    it as a :class:`~urbanki_helpers.imagery.model_io.PixelModel` with its metadata (feature
+    list, classes, training data), ready to be saved and applied to other images.
+
+    Evaluate it on *other* ground (another scene or held-out blocks), never on this image.
+    """
+    stack = compute_features(image_bands, nir=nir, radius=radius)
+    labels = np.asarray(labels)
+    sample = sample_pixels(labels, np.ones(labels.shape, dtype=bool), n_per_class=n_per_class,
+                           random_state=random_state)
+    y = labels.ravel()[sample.indices]
+    estimator = make_classifier(classifier, random_state=random_state)
+    estimator.fit(stack.table()[sample.indices], y)
+    counts = {int(c): int(n) for c, n in zip(*np.unique(y, return_counts=True), strict=True)}
+    return PixelModel(
+        estimator=estimator, feature_names=stack.names, radius=radius, nir=stack.nir,
+        classes=sorted(counts), training={
+            "description": description, "classifier": classifier, "pixels_per_class": counts,
+            "image_shape": list(labels.shape), "random_state": random_state,
+            "trained_on": dt.date.today().isoformat(), "sklearn": sklearn.__version__})
