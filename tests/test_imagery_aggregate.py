@@ -197,3 +197,15 @@ def test_bad_polygon_inputs():
     with pytest.raises(ParameterError):
         class_areas(labels, TRANSFORM, two_parcels().drop(columns="geometry"),
                     id_column="flst", crs=CRS)
+
+
+def test_square_grid_is_aligned_to_the_cell_size_and_covers_the_bounds():
+    from urbanki_helpers.imagery.aggregate import square_grid
+
+    grid = square_grid((371_650.0, 5_713_420.0, 371_860.0, 5_713_600.0), 100, "EPSG:25832")
+    assert len(grid) == 3 * 2 and grid.crs.to_epsg() == 25832
+    assert grid.total_bounds.tolist() == [371_600, 5_713_400, 371_900, 5_713_600]
+    assert grid["zelle_id"].iloc[0] == "371600_5713400" and grid["zelle_id"].is_unique
+    assert grid.area.tolist() == [10_000.0] * 6
+    with pytest.raises(ParameterError):
+        square_grid((0, 0, 1, 1), 0, "EPSG:25832")

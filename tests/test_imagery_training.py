@@ -192,3 +192,23 @@ def test_train_test_pixels_one_call():
     assert (model.predict(split.X_test) == split.y_test).mean() > 0.95
     with pytest.raises(DataError):
         train_test_pixels(features, labels[:10], block_px=30)
+
+
+def test_fit_pixel_model_wraps_the_estimator_with_its_metadata():
+    from urbanki_helpers.imagery.features import feature_names
+    from urbanki_helpers.imagery.training import fit_pixel_model
+
+    rng = np.random.default_rng(3)
+    bands = np.zeros((4, 40, 40), dtype=np.uint8)
+    bands[:, :, :20] = np.array([200, 200, 200, 90])[:, None, None]
+    bands[:, :, 20:] = np.array([40, 120, 40, 220])[:, None, None]
+    bands = np.clip(bands + rng.integers(-8, 8, bands.shape), 0, 255).astype(np.uint8)
+    labels = np.where(np.arange(40)[None, :] < 20, 4, 6).repeat(40, axis=0).astype(np.uint8)
+    model = fit_pixel_model(bands, labels, n_per_class=50, description="Testbild")
+    assert model.classes == [4, 6] and model.nir is True and model.radius == 2
+    assert model.feature_names == feature_names(nir=True, radius=2)
+    assert model.training["pixels_per_class"] == {4: 50, 6: 50}
+    assert model.training["description"] == "Testbild"
+    assert (model.predict(bands) == labels).mean() > 0.95
+    rgb = fit_pixel_model(bands[:3], labels, n_per_class=20, radius=1)
+    assert rgb.nir is False and rgb.n_bands == 3 and rgb.halo == 3
