@@ -496,3 +496,15 @@ def test_require_columns_names_missing_and_available(tmp_path):
         require_columns(df, ["datum", "besuche"], name="besuche.csv")
     assert info.value.message_de.startswith("besuche.csv: Es fehlen die Spalten besuche; die "
                                             "Datei hat: datum, anzahl.")
+
+
+def test_row_lines_point_to_the_line_where_each_row_starts(tmp_path):
+    from urbanki_helpers.data.tables import row_lines
+
+    path = tmp_path / "t.csv"
+    path.write_bytes('a;b\n1;x\n\n2;"zwei\nZeilen"\n3;y\n'.encode("cp1252"))
+    table = read_table(path)
+    assert row_lines(table) == [2, 4, 6]
+    assert row_lines(table.iloc[[0, 2]]) == [2, 6]
+    with pytest.raises(ParameterError):
+        row_lines(pd.DataFrame({"a": [1]}))

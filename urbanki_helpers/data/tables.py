@@ -26,7 +26,7 @@ import pandas as pd
 from urbanki_helpers.atomic import atomic_path
 from urbanki_helpers.errors import DataError, ParameterError, TableFormatError, UrbanKIError
 
-__all__ = ["MISSING_TOKENS", "read_table", "write_table"]
+__all__ = ["MISSING_TOKENS", "read_table", "row_lines", "write_table"]
 
 MISSING_TOKENS = ("", "na", "NA", "n/a", "N/A", "nan", "NaN", "-999", "-999.0", "-999,0", "-999,00")
 
@@ -170,6 +170,26 @@ def read_table(
         "missing": {col: int(sum(mask)) for col, mask in zip(columns, masks, strict=True)},
     }
     return df
+
+
+def row_lines(table: pd.DataFrame) -> list[int]:
+    """Line in the file (1-based) where each data row of a table from :func:`read_table`
+    starts, for messages that send users to the right line. Rows are found by their index
+    label (read_table numbers them 0, 1, …), so a filtered table still points to the right
+    lines. Blank lines are skipped the way :func:`read_table` skips them; the file is read
+    again, so call it only when needed."""
+    source = table.attrs.get("source")
+    if not source:
+        raise ParameterError(
+            "row_lines needs a table read with read_table (attrs['source'] is missing).",
+            message_de="row_lines braucht eine mit read_table gelesene Tabelle.")
+    path = Path(source["path"])
+    text, _ = _decode(_read_bytes(path), source["encoding"], str(path))
+    lines = _LineNumbers(text, source["sep"])
+    try:
+        return [lines[int(i)] for i in table.index]
+    except (IndexError, TypeError, ValueError):  # re-indexed after reading: one line per row
+        return list(range(2, len(table) + 2))
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike, *, german: bool = False) -> Path:

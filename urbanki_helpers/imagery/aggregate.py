@@ -35,11 +35,13 @@ from urbanki_helpers.data.geo import align_crs, ensure_crs
 from urbanki_helpers.errors import CRSError, DataError, ParameterError
 from urbanki_helpers.evaluation import format_de
 from urbanki_helpers.imagery import classes
+from urbanki_helpers.imagery.raster import check_shape
 
 __all__ = [
     "AreaAccumulator",
     "area_columns",
     "class_areas",
+    "prepare_polygons",
     "roof_use_per_building",
     "sealing_per_parcel",
     "square_grid",
@@ -77,10 +79,10 @@ class AreaAccumulator:
                  shape: tuple[int, int]):
         self.crs = _metric_crs(crs)
         self.transform = _check_transform(transform)
-        self.shape = _check_shape(shape)
+        self.shape = check_shape(shape)
         self.id_column = id_column
         self.notes: list[str] = []
-        gdf = _prepare_polygons(polygons, id_column, self.crs, self.notes)
+        gdf = prepare_polygons(polygons, id_column, self.crs, self.notes)
         self._ids = gdf[id_column].to_numpy()
         geoms = gdf.geometry.to_numpy()
         self._geoms = geoms
@@ -295,7 +297,9 @@ def roof_use_per_building(areas: pd.DataFrame) -> pd.DataFrame:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _prepare_polygons(polygons, id_column: str, crs: CRS, notes: list[str]) -> gpd.GeoDataFrame:
+def prepare_polygons(polygons, id_column: str, crs: CRS, notes: list[str]) -> gpd.GeoDataFrame:
+    """Check a polygon layer (GeoDataFrame with a unique ``id_column`` and polygons) and bring
+    it into ``crs``; what was done is appended to ``notes`` (German)."""
     if not isinstance(polygons, gpd.GeoDataFrame):
         raise ParameterError(
             f"polygons must be a GeoDataFrame, got {type(polygons).__name__}.",
@@ -446,22 +450,6 @@ def _check_transform(transform) -> Affine:
             "es zuerst mit gdalwarp um.",
         )
     return transform
-
-
-def _check_shape(shape) -> tuple[int, int]:
-    try:
-        rows, cols = (int(v) for v in shape)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"shape must be (rows, cols) of the full raster, got {shape!r}.",
-            message_de=f"shape muss (Zeilen, Spalten) des ganzen Rasters sein, nicht {shape!r}.",
-        ) from exc
-    if rows < 1 or cols < 1:
-        raise ParameterError(
-            f"shape must have at least one row and column, got {shape!r}.",
-            message_de=f"shape braucht mindestens eine Zeile und Spalte, nicht {shape!r}.",
-        )
-    return rows, cols
 
 
 def _check_areas(areas) -> pd.DataFrame:

@@ -34,6 +34,7 @@ from urbanki_helpers.imagery import classes
 
 __all__ = [
     "ImageData",
+    "check_shape",
     "class_colormap",
     "image_rgb",
     "legend_handles",
@@ -205,6 +206,23 @@ def read_labels(path: str | os.PathLike, *, window=None) -> tuple[np.ndarray, Af
         data = np.where(data == nodata, 0, data)
     _check_codes(data, path.name)
     return data.astype(np.uint8), transform, crs_text
+
+
+def check_shape(shape) -> tuple[int, int]:
+    """``(rows, cols)`` of a raster as whole numbers of at least 1, or a ParameterError."""
+    try:
+        rows, cols = (int(v) for v in shape)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(
+            f"shape must be (rows, cols), got {shape!r}.",
+            message_de=f"shape muss (Zeilen, Spalten) sein, nicht {shape!r}.",
+        ) from exc
+    if rows < 1 or cols < 1:
+        raise ParameterError(
+            f"shape must have at least one row and column, got {shape!r}.",
+            message_de=f"shape braucht mindestens eine Zeile und Spalte, nicht {shape!r}.",
+        )
+    return rows, cols
 
 
 def _check_codes(labels: np.ndarray, name: str) -> None:

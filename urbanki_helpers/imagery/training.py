@@ -28,6 +28,7 @@ from urbanki_helpers.errors import DataError, ParameterError
 from urbanki_helpers.imagery import classes
 from urbanki_helpers.imagery.features import FeatureStack, compute_features
 from urbanki_helpers.imagery.model_io import PixelModel
+from urbanki_helpers.imagery.raster import check_shape
 
 __all__ = [
     "CLASSIFIERS",
@@ -54,7 +55,7 @@ def spatial_blocks(shape: tuple[int, int], block_px: int) -> np.ndarray:
     """Block id (int32) of every pixel of a (rows, cols) image cut into squares of
     ``block_px`` pixels, numbered row by row; blocks at the right and bottom edge may be
     smaller."""
-    rows, cols = _check_shape(shape)
+    rows, cols = check_shape(shape)
     block_px = _positive_int(block_px, "block_px")
     n_cols = -(-cols // block_px)
     r = (np.arange(rows) // block_px).astype(np.int32)
@@ -71,7 +72,7 @@ def block_split(shape: tuple[int, int], *, block_px: int = 100, test_share: floa
     block goes to the test part and at least one stays for training. Use :func:`train_mask`
     for the training pixels, optionally with a gap around the test blocks.
     """
-    rows, cols = _check_shape(shape)
+    rows, cols = check_shape(shape)
     block_px = _positive_int(block_px, "block_px")
     if isinstance(test_share, bool) or not isinstance(test_share, (int, float, np.floating)) \
             or not 0 < test_share < 1:
@@ -444,22 +445,6 @@ def train_test_pixels(features: FeatureStack, labels: np.ndarray, *, block_px: i
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-def _check_shape(shape) -> tuple[int, int]:
-    try:
-        rows, cols = (int(v) for v in shape)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"shape must be (rows, cols), got {shape!r}.",
-            message_de=f"shape muss (Zeilen, Spalten) sein, nicht {shape!r}.",
-        ) from exc
-    if rows < 1 or cols < 1:
-        raise ParameterError(
-            f"shape must have at least one row and column, got {shape!r}.",
-            message_de=f"shape braucht mindestens eine Zeile und Spalte, nicht {shape!r}.",
-        )
-    return rows, cols
 
 
 def _positive_int(value, name: str, *, minimum: int = 1) -> int:

@@ -8,15 +8,11 @@ are ignored). All values are read as text, so versions such as ``7.10`` stay int
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import os
-from pathlib import Path
 
 import pandas as pd
 
-from urbanki_helpers.data.tables import read_table, require_columns
+from urbanki_helpers.data.tables import read_table, require_columns, row_lines
 
 __all__ = ["CRITICALITY_VALUES", "EXPOSURE_VALUES", "INVENTORY_COLUMNS", "load_inventory"]
 
@@ -41,7 +37,7 @@ def load_inventory(path: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]
     first = read_table(path)
     require_columns(first, INVENTORY_COLUMNS, name=str(path))
     table = read_table(path, keep_str=list(first.columns))
-    lines = _line_numbers(Path(path), table)
+    lines = row_lines(table)
     for col in OPTIONAL_COLUMNS:
         if col not in table.columns:
             table[col] = pd.Series(pd.NA, index=table.index, dtype="str")
@@ -80,26 +76,3 @@ def load_inventory(path: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]
 
 def _shown(value: object) -> str:
     return "(leer)" if pd.isna(value) else repr(value)
-
-
-def _line_numbers(path: Path, table: pd.DataFrame) -> list[int]:
-    """1-based line of each data row (blank lines skipped like read_table does)."""
-    source = table.attrs["source"]
-    raw = path.read_bytes()
-    if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    text = raw.decode(source["encoding"])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source["sep"], quotechar='"')
-    numbers: list[int] = []
-    previous, header_seen = 0, False
-    for record in reader:
-        start, previous = previous + 1, reader.line_num
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
-        numbers.append(start)
-    if len(numbers) != len(table):  # fallback: one line per row
-        numbers = list(range(2, len(table) + 2))
-    return numbers

@@ -50,7 +50,7 @@ from scipy import ndimage
 
 from urbanki_helpers.errors import DataError, ParameterError
 from urbanki_helpers.imagery import classes
-from urbanki_helpers.imagery.aggregate import _prepare_polygons
+from urbanki_helpers.imagery.aggregate import prepare_polygons
 
 __all__ = [
     "CHANGE_NAMES_DE",
@@ -671,7 +671,7 @@ def _footprints(buildings, crs) -> list:
             f"{type(buildings).__name__}. Lesen Sie die Gebäude mit read_geodata ein.")
     column = "__row__"
     frame = buildings.assign(**{column: np.arange(len(buildings))})
-    prepared = _prepare_polygons(frame, column, CRS.from_user_input(crs or "EPSG:25832"), [])
+    prepared = prepare_polygons(frame, column, CRS.from_user_input(crs or "EPSG:25832"), [])
     return list(prepared.geometry)
 
 

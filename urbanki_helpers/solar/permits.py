@@ -34,10 +34,7 @@ for a person to decide).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gzip
-import io
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,7 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from urbanki_helpers.data.tables import read_table, write_table
+from urbanki_helpers.data.tables import read_table, row_lines, write_table
 from urbanki_helpers.errors import DataError
 from urbanki_helpers.solar.rules import DECISION_COLUMNS, validate_case
 
@@ -102,7 +99,7 @@ def read_permits(path: str | os.PathLike, *, stand: dt.date | str | None = None)
         )
     table = read_table(path, keep_str=list(first.columns))
     source = table.attrs["source"]
-    lines = _line_numbers(path, source, len(table))
+    lines = row_lines(table)
     extras = [c for c in table.columns if c not in REGISTER_COLUMNS]
 
     records = table.to_dict("records")
@@ -170,28 +167,6 @@ def _valid_frame(parsed: list[dict], records: list[dict], extras: list[str]) -> 
     for col in extras:
         data[col] = pd.Series([r[col] for r in records], dtype="str")
     return pd.DataFrame(data)
-
-
-def _line_numbers(path: Path, source: dict, n_rows: int) -> list[int]:
-    """1-based line of each data row (blank lines skipped like read_table does)."""
-    raw = path.read_bytes()
-    if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    text = raw.decode(source["encoding"])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source["sep"], quotechar='"')
-    numbers: list[int] = []
-    previous, header_seen = 0, False
-    for record in reader:
-        start, previous = previous + 1, reader.line_num
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
-        numbers.append(start)
-    if len(numbers) != n_rows:  # fallback: one line per row
-        numbers = list(range(2, n_rows + 2))
-    return numbers
 
 
 def write_results(decisions: pd.DataFrame, invalid: pd.DataFrame,
