@@ -212,3 +212,28 @@ def test_fit_pixel_model_wraps_the_estimator_with_its_metadata():
     assert (model.predict(bands) == labels).mean() > 0.95
     rgb = fit_pixel_model(bands[:3], labels, n_per_class=20, radius=1)
     assert rgb.nir is False and rgb.n_bands == 3 and rgb.halo == 3
+
+
+def test_transfer_scores_compare_model_and_baseline_on_the_new_scene():
+    from urbanki_helpers.imagery.training import fit_pixel_model
+    from urbanki_helpers.imagery.transfer import transfer_scores
+
+    def scene(seed):
+        rng = np.random.default_rng(seed)
+        bands = np.zeros((4, 40, 40), dtype=np.uint8)
+        bands[:, :, :20] = np.array([200, 200, 200, 90])[:, None, None]
+        bands[:, :, 20:] = np.array([40, 120, 40, 220])[:, None, None]
+        bands = np.clip(bands + rng.integers(-8, 8, bands.shape), 0, 255).astype(np.uint8)
+        labels = np.where(np.arange(40)[None, :] < 20, 4, 6).repeat(40, axis=0)
+        return bands, labels.astype(np.uint8)
+
+    (train_bands, train_labels), (new_bands, new_labels) = scene(1), scene(2)
+    model = fit_pixel_model(train_bands, train_labels, n_per_class=50)
+    scores = transfer_scores(model, train_bands, train_labels, new_bands, new_labels,
+                             model.predict(new_bands), n_per_class=50)
+    assert scores["model"]["accuracy"] > 0.95 and scores["model"]["pixels"] == 1600
+    assert scores["baseline"]["accuracy"] > 0.9  # two well-separated classes: easy for both
+    wrong = np.where(new_labels == 4, 6, 4).astype(np.uint8)
+    worse = transfer_scores(model, train_bands, train_labels, new_bands, new_labels, wrong,
+                            n_per_class=50)
+    assert worse["model"]["accuracy"] == 0.0
