@@ -82,7 +82,7 @@ def expect_01(results, params):
 
 
 def expect_02(results, params):
-    side = params.get("scene_px", 1500)
+    side = params.get("scene_px", 1300)
     assert results["image.megapixels"] == round(side * side / 1e6, 2)
     assert results["model.features"] == 14 and results["model.halo_px"] == 5
     # Tiles with the features' halo give exactly the single-pass result; without overlap the
