@@ -361,3 +361,25 @@ def test_group_mean_baseline_rejects_bad_input(week):
         GroupMeanBaseline("wochentag").fit(X, y[:-1])
     with pytest.raises(DataError, match="DataFrame"):
         GroupMeanBaseline("wochentag").fit(X.to_numpy(), y)
+
+
+@pytest.mark.parametrize("k, n, level, low, high", [
+    (12, 12, 0.9, 0.81602, 1.0), (0, 12, 0.9, 0.0, 0.18398), (9, 22, 0.9, 0.25604, 0.58206),
+    (5, 10, 0.95, 0.23659, 0.76341),  # values of scipy.stats.binomtest(...).proportion_ci
+])
+def test_proportion_interval_matches_wilson(k, n, level, low, high):
+    from urbanki_helpers.evaluation import proportion_interval
+
+    got = proportion_interval(k, n, level=level)
+    assert got == pytest.approx((low, high), abs=1e-5)
+
+
+def test_proportion_interval_edge_cases():
+    from urbanki_helpers.evaluation import proportion_interval
+
+    assert all(np.isnan(proportion_interval(0, 0)))
+    for bad in ((3, 2), (-1, 5), (1.5, 3)):
+        with pytest.raises(DataError):
+            proportion_interval(*bad)
+    with pytest.raises(DataError, match="level"):
+        proportion_interval(1, 2, level=90)

@@ -305,3 +305,51 @@ def test_chip_rows_take_the_highest_scores():
     assert len(rows) == min(2, len(flagged))
     assert rows[0][0].startswith(f"{flagged.index[0]}: {flagged['aenderung_de'].iloc[0]}")
     assert rows[0][1].shape == rows[0][2].shape
+    # An inspection list keeps its own order, unflagged buildings included.
+    wanted = list(detected.sort_values("score").index[:3])
+    rows = chips.chip_rows(image_a, image_b, layout.transform, layout.buildings,
+                           detected.loc[wanted], n=3, only_flagged=False, keep_order=True)
+    assert [r[0].split(":")[0] for r in rows] == wanted
+
+
+def test_evaluation_gives_wilson_intervals():
+    detected = pd.DataFrame({"gebaeude_id": [f"G{i}" for i in range(12)],
+                             "aenderung": ["neubau"] * 12})
+    truth = detected.copy()
+    row = change.evaluate_changes(detected, truth).loc["gesamt"]
+    assert row["recall"] == 1.0
+    assert row["recall_low"] == pytest.approx(0.816, abs=1e-3) and row["recall_high"] == 1.0
+    row = change.evaluate_changes(detected, truth, level=0.95).loc["gesamt"]
+    assert row["recall_low"] == pytest.approx(0.7575, abs=1e-3)
+
+
+# --- the baseline ---------------------------------------------------------------------------
+
+
+def _shares(**rows):
+    """Roof statistics with only the class shares (and pixel counts) filled in."""
+    cols = ["anteil_solar", "anteil_gruendach", "anteil_dach", "anteil_vegetation"]
+    table = pd.DataFrame({k: dict(zip(cols, v, strict=True)) for k, v in rows.items()}).T
+    table["anteil_kein_dach"] = 1 - table[cols[:3]].sum(axis=1)
+    table["n_pixel"] = 100
+    table.index.name = "gebaeude_id"
+    return table
+
+
+def test_class_change_baseline_names_the_class_that_grew():
+    a = _shares(G1=(0.0, 0.0, 0.9, 0.0), G2=(0.0, 0.0, 0.9, 0.0), G3=(0.0, 0.0, 0.1, 0.8),
+                G4=(0.0, 0.0, 0.9, 0.0), G5=(0.0, 0.0, 0.9, 0.0))
+    b = _shares(G1=(0.3, 0.0, 0.6, 0.0), G2=(0.0, 0.0, 0.9, 0.0), G3=(0.0, 0.0, 0.9, 0.0),
+                G4=(0.0, 0.5, 0.4, 0.0), G5=(0.1, 0.0, 0.8, 0.0))
+    b.loc["G2", "n_pixel"] = 0
+    out = change.class_change_baseline(a, b)
+    assert out["aenderung"].tolist() == ["neue_solaranlage", None, "neubau", "gruendach", None]
+    assert out.loc["G1", "klassenwechsel_anteil"] == pytest.approx(0.3)
+    assert out.loc["G1", "score"] == pytest.approx(1.2)
+    assert out.loc["G2", "klassenwechsel_anteil"] == 0  # not assessable
+    # A roof renewal keeps the class: the baseline cannot see it, however strong the change.
+    assert change.class_change_baseline(a, a)["aenderung"].isna().all()
+    assert change.class_change_baseline(a, b, min_change=0.05).loc["G5", "aenderung"] == \
+        "neue_solaranlage"
+    with pytest.raises(ParameterError, match="min_change"):
+        change.class_change_baseline(a, b, min_change=25)

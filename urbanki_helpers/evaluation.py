@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -23,11 +24,39 @@ __all__ = [
     "bootstrap_ci",
     "compare_with_baseline",
     "format_de",
+    "proportion_interval",
     "regression_metrics",
     "time_split",
 ]
 
 _CHUNK_VALUES = 5_000_000  # bootstrap: resampled values held in memory at once
+
+
+def proportion_interval(successes: int, n: int, *, level: float = 0.9) -> tuple[float, float]:
+    """Wilson score interval for a proportion ``successes / n`` (e.g. a precision or recall
+    counted over a few dozen cases), at confidence ``level``; ``(nan, nan)`` if ``n`` is 0.
+
+    Unlike the normal approximation it stays within 0..1 and is informative at 0 and 1: with
+    12 of 12 found, the 90 % interval is about 0.82 to 1.
+    """
+    if isinstance(successes, bool) or isinstance(n, bool) or not (
+            float(successes).is_integer() and float(n).is_integer()) \
+            or not 0 <= successes <= n:
+        raise DataError(f"successes and n must be whole numbers with 0 <= successes <= n, "
+                        f"got {successes!r} and {n!r}.",
+                        message_de=f"Treffer und Anzahl müssen ganze Zahlen sein mit 0 ≤ "
+                        f"Treffer ≤ Anzahl, nicht {successes!r} und {n!r}.")
+    if not 0 < level < 1:
+        raise DataError(f"level must lie between 0 and 1, got {level!r}.",
+                        message_de=f"level muss zwischen 0 und 1 liegen, nicht {level!r}.")
+    if n == 0:
+        return (math.nan, math.nan)
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 # --- number formatting ------------------------------------------------------------------------

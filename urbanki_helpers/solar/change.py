@@ -49,6 +49,7 @@ from rasterio.features import rasterize
 from scipy import ndimage
 
 from urbanki_helpers.errors import DataError, ParameterError
+from urbanki_helpers.evaluation import proportion_interval
 from urbanki_helpers.imagery import classes
 from urbanki_helpers.imagery.aggregate import prepare_polygons
 
@@ -59,6 +60,7 @@ __all__ = [
     "RadiometricNormalization",
     "apply_normalization",
     "building_raster",
+    "class_change_baseline",
     "detect_changes",
     "evaluate_changes",
     "fit_normalization",
@@ -548,11 +550,50 @@ def _relative_texture(a: pd.DataFrame, b: pd.DataFrame, prefix: str) -> pd.Serie
         - _log_ratio(brightness(a), brightness(b), 1.0)
 
 
+#: Class whose share grew most → change type named by :func:`class_change_baseline`.
+_BASELINE_TYPES = {"anteil_solar": "neue_solaranlage", "anteil_gruendach": "gruendach",
+                   "anteil_dach": "neubau", "anteil_kein_dach": "sonstige"}
+
+
+def class_change_baseline(stats_a: pd.DataFrame, stats_b: pd.DataFrame, *,
+                          min_change: float = 0.25) -> pd.DataFrame:
+    """The simple comparison for :func:`detect_changes`: *post-classification comparison*.
+
+    A building counts as changed when the shares of the classes Solaranlage, Gründach, Dach
+    and "no roof" (vegetation, shadow, sealed ground …) in its class maps moved by at least
+    ``min_change`` (0–1; half the sum of the absolute differences, i.e. the share of the
+    footprint that changed class; 0.25 = a quarter, fixed beforehand, not tuned). The type is
+    the class that grew most (Dach grew: ``neubau``; "no roof" grew: ``sonstige``). It needs
+    no image statistics, and so it cannot see a roof renewal (Dach stays Dach), and every
+    mistake of the class maps becomes a change. Returns ``aenderung`` (type or None),
+    ``score`` (the changed share divided by ``min_change``) and ``klassenwechsel_anteil``.
+    """
+    if isinstance(min_change, bool) or not isinstance(min_change, (int, float)) \
+            or not 0 < min_change <= 1:
+        raise ParameterError(
+            f"min_change must be a share between 0 and 1, got {min_change!r}.",
+            message_de=f"min_change muss ein Anteil zwischen 0 und 1 sein, nicht "
+            f"{min_change!r}.")
+    columns = list(_BASELINE_TYPES)
+    a, b = _aligned(stats_a, stats_b, ("n_pixel", *columns))
+    diff = b[columns] - a[columns]
+    share = 0.5 * diff.abs().sum(axis=1)
+    usable = (a["n_pixel"] > 0) & (b["n_pixel"] > 0)
+    share = share.where(usable, 0.0).fillna(0.0)
+    grew = diff.fillna(0.0).idxmax(axis=1).map(_BASELINE_TYPES)
+    changed = share >= min_change
+    out = pd.DataFrame(index=a.index)
+    out["klassenwechsel_anteil"] = share
+    out["aenderung"] = grew.astype(object).where(changed, None)
+    out["score"] = share / min_change
+    return out
+
+
 # --- evaluation -----------------------------------------------------------------------------
 
 
 def evaluate_changes(detected: pd.DataFrame, truth: pd.DataFrame, *,
-                     id_column: str = "gebaeude_id") -> pd.DataFrame:
+                     id_column: str = "gebaeude_id", level: float = 0.9) -> pd.DataFrame:
     """Precision and recall of detected changes against the true ones.
 
     ``detected``: table with the column ``aenderung`` (change type or None/empty), indexed by
@@ -563,7 +604,10 @@ def evaluate_changes(detected: pd.DataFrame, truth: pd.DataFrame, *,
     One row per change type and ``gesamt`` (any change found at a building that truly changed,
     whatever the type): ``n_wahr`` (true changes), ``n_erkannt`` (flagged), ``tp``, ``fp``,
     ``fn``, ``precision`` = tp / (tp + fp) and ``recall`` = tp / (tp + fn) (NaN if the
-    denominator is 0). True changes at buildings missing from ``detected`` count as missed.
+    denominator is 0), and their Wilson intervals at ``level`` (``precision_low``,
+    ``precision_high``, ``recall_low``, ``recall_high``): with a dozen changes a recall of 1.0
+    is compatible with a true recall well below it. True changes at buildings missing from
+    ``detected`` count as missed.
     """
     found = _change_series(detected, id_column, "detected")
     true = _change_series(truth, id_column, "truth")
@@ -589,6 +633,9 @@ def evaluate_changes(detected: pd.DataFrame, truth: pd.DataFrame, *,
         rows[kind] = {"n_wahr": tp + fn, "n_erkannt": tp + fp, "tp": tp, "fp": fp, "fn": fn,
                       "precision": tp / (tp + fp) if tp + fp else np.nan,
                       "recall": tp / (tp + fn) if tp + fn else np.nan}
+        for name, n in (("precision", tp + fp), ("recall", tp + fn)):
+            rows[kind][f"{name}_low"], rows[kind][f"{name}_high"] = \
+                proportion_interval(tp, n, level=level)
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "aenderung"
     return table
@@ -675,10 +722,13 @@ def _footprints(buildings, crs) -> list:
     return list(prepared.geometry)
 
 
-def _aligned(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    need = ["n_pixel", "flaeche_m2", "anteil_solar", "anteil_gruendach", "anteil_vegetation",
-            "anteil_kein_dach", "texture", "mean_red", "dach_flaeche_m2", "dach_mean_red",
-            "dach_texture"]
+_DETECTION_NEEDS = ("n_pixel", "flaeche_m2", "anteil_solar", "anteil_gruendach",
+                    "anteil_vegetation", "anteil_kein_dach", "texture", "mean_red",
+                    "dach_flaeche_m2", "dach_mean_red", "dach_texture")
+
+
+def _aligned(a: pd.DataFrame, b: pd.DataFrame, need=_DETECTION_NEEDS
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     for name, table in (("stats_a", a), ("stats_b", b)):
         if not isinstance(table, pd.DataFrame):
             raise ParameterError(

@@ -76,10 +76,12 @@ def image_chips(image_a, image_b, transform: Affine | None, geometry, *, margin_
 
 def chip_rows(image_a, image_b, transform: Affine | None, buildings: gpd.GeoDataFrame,
               detected: pd.DataFrame, *, id_column: str = "gebaeude_id", n: int = 6,
-              margin_m: float = 5.0, only_flagged: bool = True) -> list[tuple]:
+              margin_m: float = 5.0, only_flagged: bool = True,
+              keep_order: bool = False) -> list[tuple]:
     """Rows for :func:`chip_figure`: the ``n`` buildings of ``detected`` (a table from
     :func:`~urbanki_helpers.solar.change.detect_changes`, indexed by building id) with the
-    highest ``score`` (only those with a flagged change if ``only_flagged``), each as
+    highest ``score`` (only those with a flagged change if ``only_flagged``), or the first
+    ``n`` in the table's own order if ``keep_order`` (e.g. an inspection list), each as
     ``(title, rgb_a, rgb_b, extent, footprint)``; the title names the building, the German
     change type and the score."""
     if id_column not in buildings.columns:
@@ -89,7 +91,9 @@ def chip_rows(image_a, image_b, transform: Affine | None, buildings: gpd.GeoData
     table = detected
     if only_flagged and "aenderung" in table.columns:
         table = table[table["aenderung"].notna()]
-    table = table.sort_values("score", ascending=False).head(int(n))
+    if not keep_order:
+        table = table.sort_values("score", ascending=False)
+    table = table.head(int(n))
     geoms = buildings.set_index(id_column).geometry
     rows = []
     for building_id, row in table.iterrows():
