@@ -173,3 +173,9 @@ def test_write_results_checks_its_inputs(register, tmp_path):
         write_results(register.valid, register.invalid, tmp_path)
     with pytest.raises(DataError):
         write_results(check_register(register.valid), "invalid.csv", tmp_path)
+
+
+def test_an_empty_path_reads_the_musterstadt_register():
+    default = read_permits()
+    assert (len(default.valid), len(default.invalid)) == (255, 60)
+    assert read_permits("").valid.equals(default.valid)

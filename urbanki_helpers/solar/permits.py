@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from urbanki_helpers.data.catalog import dataset_file
 from urbanki_helpers.data.tables import read_table, row_lines, write_table
 from urbanki_helpers.errors import DataError
 from urbanki_helpers.solar.rules import DECISION_COLUMNS, validate_case
@@ -54,6 +55,7 @@ REGISTER_COLUMNS = ("vorgang_id", "gebaeudeart", "massnahme", "verfahren", "antr
                     "wohneinheiten", "eigentum", "besonderheit")
 #: First columns of ``PermitRegister.invalid``; the row's values as read follow.
 INVALID_COLUMNS = ("zeile", "vorgang_id", "fehler")
+DEFAULT_REGISTER = "musterstadt_bauantraege"
 RESULT_FILE = "solarpflicht_pruefung.csv"
 INVALID_FILE = "solarpflicht_ungueltige_zeilen.csv"
 
@@ -78,14 +80,16 @@ class PermitRegister:
     notes: list[str] = field(default_factory=list)
 
 
-def read_permits(path: str | os.PathLike, *, stand: dt.date | str | None = None) -> PermitRegister:
-    """Read and check a permit register CSV (see the module docstring for the columns).
+def read_permits(path: str | os.PathLike | None = None, *,
+                 stand: dt.date | str | None = None) -> PermitRegister:
+    """Read and check a permit register CSV (see the module docstring for the columns); an
+    empty ``path`` reads the synthetic Musterstadt register (``musterstadt_bauantraege``).
 
     ``stand`` is the date of the register extract: later dates are invalid. Missing required
     columns raise :class:`~urbanki_helpers.errors.DataError` naming them; unreadable files
     raise :class:`~urbanki_helpers.errors.TableFormatError`.
     """
-    path = Path(path)
+    path = Path(path) if path else dataset_file(DEFAULT_REGISTER, "bauantraege.csv")
     first = read_table(path)
     missing = [c for c in REGISTER_COLUMNS if c not in first.columns]
     if missing:
