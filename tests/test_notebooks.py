@@ -136,6 +136,40 @@ def expect_03(results, params):
         assert results["gtfs.available"] is False
 
 
+def expect_04(results, params):
+    # The synthetic register: every row checked or listed as invalid, none lost.
+    assert results["data.permits"] == 315 and results["rows.invalid"] == 60
+    assert (results["pflicht.ja"], results["pflicht.nein"], results["pflicht.pruefen"]) == \
+        (66, 182, 7)
+    assert results["rules.reasons"] == 21
+    # The model of 2023 still maps the 2025 flight after the radiometric normalisation.
+    assert results["map_b.f1_macro"] > 0.75 and results["map_a.f1_macro"] > 0.6
+    # Change detection: the rules find (nearly) all twelve true changes without false alarms
+    # and beat the class comparison clearly, which cannot see roof renewals.
+    assert results["change.buildings"] == 66 and results["change.true"] == 12
+    assert results["change.model.recall"] >= 11 / 12 and results["change.model.precision"] >= 0.9
+    assert results["change.model.recall.dacherneuerung"] >= 2 / 3
+    assert results["change.model.f1"] > results["change.baseline.f1"] + 0.3
+    low, high = results["change.model.recall_ci"]
+    assert 0.6 < low < results["change.model.recall"] <= high <= 1
+    # The inspection list: the municipal roof renewal without modules comes first, the two
+    # unreported renewals next, the permitted renewals after the flight last.
+    assert results["inspection.prio1"] == ["G030"]
+    assert results["inspection.prio2"] == ["G023", "G042"]
+    assert results["inspection.prio3"] == ["G033", "G065"]
+    assert results["inspection.rows"] == 5
+    # Roof potential from footprints: deterministic for the default assumptions.
+    assert results["potential.buildings"] == 57
+    assert results["potential.kwp_total"] == pytest.approx(857.8, abs=0.05)
+    assert results["potential.yield_mwh_a"] == pytest.approx(654.8, abs=0.05)
+    real = bool(os.environ.get("URBANKI_DATA_DIR"))
+    wanted = params.get("mastr_source", "auto")
+    assert results["mastr.available"] is (real and wanted != "keine")
+    if results["mastr.available"]:  # the real Münster extract
+        assert results["mastr.pv_units"] == 12192
+        assert results["mastr.plug_in_ratio_2024_2022"] == pytest.approx(5.07, abs=0.005)
+
+
 def expect_06(results, params):
     k = params.get("top_k", 20)
     assert results["data.assets"] == 300 and results["rows.invalid"] == 0
@@ -200,7 +234,7 @@ def expect_08(results, params):
 
 EXPECTATIONS = {"00_einfuehrung": expect_00, "01_versiegelung_luftbild": expect_01,
                 "02_luftbild_pipeline": expect_02,
-                "03_on_demand_nachfrage": expect_03,
+                "03_on_demand_nachfrage": expect_03, "04_solarpflicht": expect_04,
                 "06_it_sicherheit": expect_06, "07_schadstoffwarnung": expect_07,
                 "08_karten_chatbot": expect_08}
 
@@ -226,7 +260,10 @@ def test_unsolved_exercises_fail_their_checks(uc, tmp_path):
                   for c in solution.cells)
     assert n_tasks >= 2, f"{uc.stem} needs at least two exercises"
     exercise = ROOT / "exercises" / f"{uc.stem}_uebung.ipynb"
-    result = run_notebook(exercise, {}, out_dir=tmp_path / "uebung", html=False)
+    # The fast parameter set where there is one: the checks, not the analysis, are under test.
+    fast = ROOT / "notebooks" / "params" / uc.stem / "schnell.yaml"
+    params = (load_yaml(fast.read_text(encoding="utf-8")) or {}) if fast.is_file() else {}
+    result = run_notebook(exercise, params, out_dir=tmp_path / "uebung", html=False)
     assert result.ok, result.error  # an unsolved exercise must not crash the notebook
     feedback = collect_feedback(nbformat.read(tmp_path / "uebung" / exercise.name,
                                               as_version=4))
@@ -325,3 +362,40 @@ def test_06_with_a_users_inventory_with_bad_rows(tmp_path):
     assert "kev.model.precision" not in r  # no labelled sample for a user's inventory
     actions = read_table(tmp_path / "r" / "massnahmen.csv")
     assert set(actions["Asset"]) == {"X1", "X2"}
+
+
+def test_04_with_a_users_register_without_building_ids(tmp_path):
+    """A register exported from a permit system: cp1252, German dates, one row with a net roof
+    larger than the gross roof, no building ids. The valid rows are checked, the invalid one is
+    listed with its line, and the inspection list is skipped with a reason."""
+    own = tmp_path / "Bauanträge Export.csv"
+    own.write_text(
+        "vorgang_id;gebaeudeart;massnahme;verfahren;antragsdatum;baubeginn;nutzflaeche_m2;"
+        "bruttodachflaeche_m2;nettodachflaeche_m2;wohneinheiten;eigentum;besonderheit\n"
+        "A-1;wohngebaeude;neubau;bauantrag;02.01.2025;;140;110;;1;privat;\n"
+        "A-2;nichtwohngebaeude;dacherneuerung;freistellung;;01.07.2024;600;320;240;0;kommunal;\n"
+        "A-3;wohngebaeude;dacherneuerung;bauantrag;;01.01.2026;150;120;80;2;privat;\n"
+        "A-4;wohngebaeude;dacherneuerung;bauantrag;;01.03.2026;150;120;130,5;2;privat;\n"
+        "A-5;nichtwohngebaeude;neubau;bauantrag;10.03.2025;;36;40;;0;privat;untergeordnet\n",
+        encoding="cp1252")
+    params = {"permits_path": str(own), "samples_per_class": 300, "n_chips": 0,
+              "mastr_source": "keine"}
+    result = run_notebook("04", params, out_dir=tmp_path / "r", html=False)
+    assert result.ok, result.error
+    r = result.results
+    assert r["data.permits"] == 5 and r["rows.invalid"] == 1
+    assert (r["pflicht.ja"], r["pflicht.nein"], r["pflicht.pruefen"]) == (2, 2, 0)
+    assert "inspection.rows" not in r and r["change.buildings"] == 66
+    from urbanki_helpers.data.tables import read_table
+
+    checked = read_table(tmp_path / "r" / "solarpflicht_pruefung.csv").set_index("vorgang_id")
+    assert checked.loc["A-1", "mindestflaeche_pv_m2"] == 33.0
+    assert checked.loc["A-2", "alternative_mindestleistung_kwp"] == 8.0
+    assert checked.loc["A-3", "pflicht"] == "nein"  # on the key date: "nach dem" excludes it
+    bad = read_table(tmp_path / "r" / "solarpflicht_ungueltige_zeilen.csv")
+    assert bad["zeile"].tolist() == [5] and bad["vorgang_id"].tolist() == ["A-4"]
+    assert "größer" in bad["fehler"].iloc[0]
+    nb = nbformat.read(tmp_path / "r" / "04_solarpflicht.ipynb", as_version=4)
+    shown = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                    for o in c.outputs)
+    assert "keine Spalte gebaeude_id" in shown and "Prüfliste entfällt" in shown
