@@ -128,3 +128,12 @@ def test_own_image_needs_labels_on_the_same_grid(tmp_path):
     assert any("3 Kanäle" in n for n in scene.notes)
     with pytest.raises(ParameterError):
         load_scene_inputs("", good)
+
+
+def test_read_layer_takes_the_musterstadt_layer_by_name():
+    from urbanki_helpers.data.catalog import dataset_file
+    from urbanki_helpers.imagery.inputs import read_layer
+
+    layers = dataset_file("musterstadt_luftbild", "musterstadt_luftbild.gpkg")
+    assert len(read_layer(layers, "flurstuecke")) == 92
+    assert len(read_layer(layers, "gebaeude")) == 66

@@ -19,7 +19,7 @@ from urbanki_helpers.data.geo import read_geodata
 from urbanki_helpers.errors import DataError, ParameterError
 from urbanki_helpers.imagery.raster import ImageData, read_image, read_labels
 
-__all__ = ["SCENE_ID", "SceneInputs", "load_scene_inputs"]
+__all__ = ["SCENE_ID", "SceneInputs", "load_scene_inputs", "read_layer"]
 
 SCENE_ID = "musterstadt_luftbild"
 
@@ -105,12 +105,20 @@ def load_scene_inputs(image_path: str | os.PathLike = "", labels_path: str | os.
                        epoch=None if own_image else epoch, notes=notes)
 
 
+def read_layer(path: str | os.PathLike, default_layer: str) -> gpd.GeoDataFrame:
+    """Read a polygon layer in its own CRS. In the Musterstadt GeoPackage (several layers) the
+    layer ``default_layer`` (``flurstuecke`` or ``gebaeude``) is taken; a user's file must
+    have one layer or name it the GIS way (see :func:`~urbanki_helpers.data.geo.read_geodata`)."""
+    path = str(path)
+    layer = default_layer if path.endswith(f"{SCENE_ID}.gpkg") else None
+    return read_geodata(path, layer=layer, to_metric=False)
+
+
 def _layer(path, default_layer: str, crs: str, notes: list[str]) -> gpd.GeoDataFrame | None:
     if not path:
         return None
     path = str(path)
-    layer = default_layer if path.endswith("musterstadt_luftbild.gpkg") else None
-    gdf = read_geodata(path, layer=layer, to_metric=False)
+    gdf = read_layer(path, default_layer)
     if gdf.crs is not None and gdf.crs != crs:
         gdf = gdf.to_crs(crs)
         notes.append(f"Die Ebene {os.path.basename(path)} wurde von "
