@@ -211,7 +211,8 @@ RULE_CHANGES = pd.DataFrame(
          "MaStR; vorübergehend auch an alten Zählern erlaubt.",
          "Steckersolargeräte",
          "Gesetz zur Steigerung des Ausbaus photovoltaischer Energieerzeugung (BT-Drs. 20/8657), "
-         "beschlossen 26.04.2024, in Kraft im Mai 2024 (Tag nach der Verkündung)"),
+         "beschlossen 26.04.2024, verkündet im Bundesgesetzblatt am 15.05.2024, in Kraft am "
+         "16.05.2024 (Tag nach der Verkündung; Übergangsvorschriften beachten)"),
         (pd.Timestamp("2024-07-01"), "NRW-Solarpflicht: Dachsanierung kommunaler Gebäude",
          "Pflicht bei vollständiger Erneuerung der Dachhaut von Gebäuden im Eigentum der "
          "Kommunen.",
