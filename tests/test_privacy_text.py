@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from urbanki_helpers.errors import DataError, ParameterError
@@ -266,3 +267,30 @@ def test_bad_input():
     with pytest.raises(DataError):
         PersonalDataMasker().mask(b"Herr Koch")
     assert mask_personal_data("") == ""
+
+
+def test_mask_texts_treats_every_text_as_a_document_and_counts_per_category():
+    from urbanki_helpers.privacy import CATEGORIES, mask_texts
+
+    texts = pd.Series(["Herr Koch fragt nach der Wärmepumpe.", None,
+                       "Lohnt sich ein Speicher?", "Frau Weber, Tel. 0209 123456"],
+                      index=[5, 6, 7, 8], name="frage")
+    masked, counts = mask_texts(texts)
+    assert masked.index.tolist() == [5, 6, 7, 8] and masked.name == "frage"
+    assert masked[5] == "Herr [PERSON-1] fragt nach der Wärmepumpe."
+    assert masked[8] == "Frau [PERSON-1], Tel. [TELEFON-1]"  # numbering restarts per text
+    assert pd.isna(masked[6]) and masked[7] == texts[7]
+    assert list(counts.columns) == list(CATEGORIES)
+    assert counts.loc[8, "PERSON"] == 1 and counts.loc[8, "TELEFON"] == 1
+    assert counts.loc[7].sum() == 0 and counts.loc[6].sum() == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hallo, ich bin Jan Oltmanns aus dem Ort.", "Hallo, ich bin [PERSON-1] aus dem Ort."),
+    ("Mein Name ist Gesa Janssen-Ukena, ich habe eine Frage.",
+     "Mein Name ist [PERSON-1], ich habe eine Frage."),
+    ("Ich bin Rentnerin und wohne zur Miete.", "Ich bin Rentnerin und wohne zur Miete."),
+    ("Ich bin Eigentümer Schmidt.", "Ich bin Eigentümer [PERSON-1]."),
+])
+def test_self_introductions_are_a_cue_for_two_word_names(text, expected):
+    assert mask_personal_data(text) == expected

@@ -2,7 +2,7 @@
 small-cell suppression for published tables.
 
 - :mod:`.pseudonyms`: :func:`pseudonymize`, :class:`Pseudonymizer` (account names, IP addresses)
-- :mod:`.text`: :func:`mask_personal_data`, :class:`PersonalDataMasker` (letters, free text)
+- :mod:`.text`: :func:`mask_personal_data`, :func:`mask_texts`, :class:`PersonalDataMasker` (letters, free text)
 - :mod:`.suppression`: :func:`suppress_small_cells` (counts before publication)
 """
 
@@ -14,6 +14,7 @@ from urbanki_helpers.privacy.text import (
     PersonalDataMasker,
     PseudonymMapping,
     mask_personal_data,
+    mask_texts,
 )
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "PseudonymMapping",
     "Pseudonymizer",
     "mask_personal_data",
+    "mask_texts",
     "pseudonymize",
     "suppress_small_cells",
 ]

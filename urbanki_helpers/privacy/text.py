@@ -143,6 +143,10 @@ _CUE = re.compile(
     r"|Beste Grüße|Herzliche Grüße|Hochachtungsvoll),?[ \t]*\r?\n\s*"
     r"(?:(?:i\.[ ]?A\.|i\.[ ]?V\.|Im Auftrag|In Vertretung)[ \t]*\r?\n?\s*)?"
 )
+#: A writer introducing themselves ("Hallo, ich bin Jan Oltmanns"): only a first name and a
+#: surname count, or a listed name ("ich bin Rentnerin" is no name).
+_INTRO = re.compile(r"(?<![\w-])(?:[Ii]ch bin|[Mm]ein Name ist|[Ii]ch heiße|[Hh]ier schreibt"
+                    r"|[Hh]ier spricht)[ \t]+")
 _TITLES = re.compile(
     r"(?:(?:Prof\.|Dr\.(?:-Ing\.)?|Dipl\.-[A-Z][a-z]+\.|med\.|h\.[ ]?c\.|rer\.[ ]?nat\.)[ \t]*"
     r"|(?:Ober)?[Bb]ürgermeister(?:in)?[ \t]+|Stadträtin[ \t]+|Stadtrat[ \t]+"
@@ -428,6 +432,15 @@ class PersonalDataMasker:
                 continue  # "eine Frau Mitte 40"
             take(i, first_known=True)
 
+        # 1b. self-introductions: two capitalised words, or a listed name
+        for intro in _INTRO.finditer(text):
+            i = starts.get(intro.end())
+            if i is None or i in in_entity or _not_a_name(tokens[i].group()):
+                continue
+            if adjacent(i) and not _not_a_name(tokens[i + 1].group()) \
+                    or self._kind(tokens[i].group()) is not None:
+                take(i, first_known=True)
+
         # 2. names from the list, without a cue
         for i, tok in enumerate(tokens):
             if i in in_entity:
@@ -507,3 +520,29 @@ def mask_personal_data(text: str) -> str:
     what is *not* detected: this is a rule-based safeguard, not a guarantee.
     """
     return PersonalDataMasker().mask(text).text
+
+
+def mask_texts(texts, *, masker: PersonalDataMasker | None = None) -> tuple[pd.Series,
+                                                                            pd.DataFrame]:
+    """Mask every text of ``texts`` (Series, list) as a document of its own (numbering restarts
+    per text; ``masker`` sets names and file-number patterns, its mapping is discarded).
+
+    Returns the masked texts (a Series with the index of ``texts``; missing values stay
+    missing) and a table with one row per text and one column per category of
+    :data:`CATEGORIES` (number of passages replaced). No original is kept.
+    """
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    template = masker or PersonalDataMasker()
+    masked, counts = [], []
+    for value in series:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            masked.append(value)
+            counts.append(dict.fromkeys(CATEGORIES, 0))
+            continue
+        template.reset()
+        result = template.mask(str(value))
+        masked.append(result.text)
+        counts.append(result.counts)
+    template.reset()
+    return (pd.Series(masked, index=series.index, name=series.name, dtype=object),
+            pd.DataFrame(counts, index=series.index, columns=list(CATEGORIES)).astype("int64"))
