@@ -170,6 +170,33 @@ def expect_04(results, params):
         assert results["mastr.plug_in_ratio_2024_2022"] == pytest.approx(5.07, abs=0.005)
 
 
+def expect_05(results, params):
+    assert results["data.entries"] == 89 and results["data.entries_to_recheck"] == 20
+    # Every invented question with personal data is caught by the masking.
+    assert results["privacy.masked_questions"] == 38
+    assert results["split.train_questions"] + results["split.test_questions"] == 509
+    # On entries it never saw, the assistant beats the keyword search clearly.
+    assert results["retrieval.test.top1"] > results["baseline.retrieval.test.top1"] + 0.2
+    assert results["retrieval.test.mrr"] > results["baseline.retrieval.test.mrr"] + 0.2
+    assert results["routing.test.accuracy"] > results["baseline.routing.test.accuracy"] + 0.1
+    assert results["retrieval.test.top3"] >= results["retrieval.test.top1"] >= 0.4
+    low, high = results["retrieval.test.top1_ci"]
+    assert low < results["retrieval.test.top1"] < high
+    # A higher threshold answers fewer questions; most off-topic questions are forwarded.
+    threshold = params.get("threshold", 0.25)
+    assert results["threshold.value"] == threshold
+    assert (results["threshold.coverage"] < 0.5) is (threshold >= 0.5)
+    assert results["threshold.offtopic_forwarded"] >= 0.75
+    assert results["questions.count"] == results["split.test_questions"]
+    assert results["questions.topic_accuracy"] == results["routing.test.accuracy"]
+    assert 0 < results["questions.forwarded_share"] < 1
+    assert results["report.suppressed_cells"] > 0
+    if "bibliothek" in params.get("example_question", "").lower():
+        assert results["example.forwarded"] is True and results["example.entry"] == ""
+    else:
+        assert results["example.forwarded"] is False and results["example.entry"] == "E016"
+
+
 def expect_06(results, params):
     k = params.get("top_k", 20)
     assert results["data.assets"] == 300 and results["rows.invalid"] == 0
@@ -235,6 +262,7 @@ def expect_08(results, params):
 EXPECTATIONS = {"00_einfuehrung": expect_00, "01_versiegelung_luftbild": expect_01,
                 "02_luftbild_pipeline": expect_02,
                 "03_on_demand_nachfrage": expect_03, "04_solarpflicht": expect_04,
+                "05_energieberatung": expect_05,
                 "06_it_sicherheit": expect_06, "07_schadstoffwarnung": expect_07,
                 "08_karten_chatbot": expect_08}
 
@@ -399,3 +427,28 @@ def test_04_with_a_users_register_without_building_ids(tmp_path):
     shown = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                     for o in c.outputs)
     assert "keine Spalte gebaeude_id" in shown and "Prüfliste entfällt" in shown
+
+
+def test_05_answers_a_users_question_file_and_masks_it(tmp_path):
+    """A desk's own question export: cp1252, ';', with topics for the check, personal data in
+    it. The answers file holds no name or phone number."""
+    own = tmp_path / "Anfragen November.csv"
+    own.write_text(
+        "frage;thema\n"
+        "Hallo, ich bin Jan Oltmanns. Lohnt sich ein Balkonkraftwerk?;steckersolar\n"
+        "Welche Förderung gibt es für eine Wärmepumpe? Tel. 04462 123456;foerderung\n"
+        "Wann ist das Bürgerbüro samstags geöffnet?;sonstiges\n", encoding="cp1252")
+    result = run_notebook("05", {"questions_path": str(own)}, out_dir=tmp_path / "r",
+                          html=False)
+    assert result.ok, result.error
+    r = result.results
+    assert r["questions.count"] == 3 and 0 < r["questions.forwarded_share"] < 1
+    assert r["questions.topic_accuracy"] == 1.0
+    from urbanki_helpers.data.tables import read_table
+
+    answers = read_table(tmp_path / "r" / "antworten.csv")
+    assert list(answers.columns) == ["frage", "thema", "eintrag_id", "antwort", "konfidenz",
+                                     "weitergeleitet"]
+    text = answers.to_csv()
+    assert "Oltmanns" not in text and "123456" not in text and "[PERSON-1]" in text
+    assert answers["weitergeleitet"].tolist()[2] == "ja"
