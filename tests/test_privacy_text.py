@@ -294,3 +294,38 @@ def test_mask_texts_treats_every_text_as_a_document_and_counts_per_category():
 ])
 def test_self_introductions_are_a_cue_for_two_word_names(text, expected):
     assert mask_personal_data(text) == expected
+
+
+def test_keep_leaves_a_category_in_the_text():
+    from urbanki_helpers.privacy import PersonalDataMasker
+
+    text = "Bauherr: Otto Griesenbeck, Baugrundstück Lindenweg 12-14, Tel. 0209 123456"
+    kept = PersonalDataMasker(keep=("ADRESSE",)).mask(text)
+    assert kept.text == "Bauherr: [PERSON-1], Baugrundstück Lindenweg 12-14, Tel. [TELEFON-1]"
+    assert kept.counts["ADRESSE"] == 0 and kept.counts["PERSON"] == 1
+    with pytest.raises(ParameterError, match="keep"):
+        PersonalDataMasker(keep=("ANSCHRIFT",))
+
+
+def test_leaked_names_finds_what_the_masking_missed():
+    from urbanki_helpers.privacy import leaked_names
+
+    masked = ["Bauherr: [PERSON-1]", "Architekt Juffernbruch, Irmgard", "ohne Namen"]
+    names = ["Otto Griesenbeck", "Irmgard Juffernbruch; Jo Lu", None]
+    table = leaked_names(masked, names)
+    assert table["name"].tolist() == ["Otto Griesenbeck", "Irmgard Juffernbruch", "Jo Lu"]
+    assert table["leaked"].tolist() == [False, True, False]  # "Jo", "Lu": too short to check
+    assert table["text"].tolist() == [0, 1, 1]
+    with pytest.raises(DataError):
+        leaked_names(masked, names[:2])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Aktenzeichen BV 0368/1980 vom 3.4.80", "Aktenzeichen BV 0368/1980 vom 3.4.80"),
+    ("Az. 0898/81", "Az. 0898/81"),
+    ("Ihr Schreiben 0414/1986 erhalten", "Ihr Schreiben 0414/1986 erhalten"),
+    ("Tel. 0209/1980", "Tel. [TELEFON-1]"),
+    ("Rückruf unter 04462/123456", "Rückruf unter [TELEFON-1]"),
+])
+def test_old_file_numbers_are_not_taken_for_phone_numbers(text, expected):
+    assert mask_personal_data(text) == expected

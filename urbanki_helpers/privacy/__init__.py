@@ -13,6 +13,7 @@ from urbanki_helpers.privacy.text import (
     MaskResult,
     PersonalDataMasker,
     PseudonymMapping,
+    leaked_names,
     mask_personal_data,
     mask_texts,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "PersonalDataMasker",
     "PseudonymMapping",
     "Pseudonymizer",
+    "leaked_names",
     "mask_personal_data",
     "mask_texts",
     "pseudonymize",

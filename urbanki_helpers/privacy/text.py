@@ -83,6 +83,14 @@ _PHONE = re.compile(
     r"(?![\w]|[.,/-]?\d)"
 )
 
+#: "0368/1980", "0898/81": a running number with its year, as in old file numbers; it is taken
+#: for a phone number only after a phone cue.
+_NUMBER_WITH_YEAR = re.compile(r"0\d{2,4}[ \t]*/[ \t]*(?:\d{2}|(?:19|20)\d{2})")
+_PHONE_CUE = re.compile(r"(?i:tel\.?|telefon(?:nummer)?|fon|ruf|handy|mobil|fax|erreichbar unter"
+                        r"|unter)[ \t:.]*$")
+_FILE_CUE = re.compile(r"(?:\bAz\.?|Aktenzeichen|Geschäftszeichen|\bGz\.?|\bNr\.?|\bBV|\bBA"
+                       r"|Bauschein\S*)[ \t:.]*$")
+
 _MONTHS = r"(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
 _BIRTHDATE = re.compile(
     r"(?:\bgeb\.(?:[ \t]+am)?|\bgeboren(?:[ \t]+am)?|\bGeburtsdatum[ \t]*:?|\bGeb\.-Datum[ \t]*:?"
@@ -247,6 +255,10 @@ class PersonalDataMasker:
     names:
         Extra names to mask wherever they appear as capitalised words (e.g. the staff list of a
         department), in addition to the built-in list of common German names.
+    keep:
+        Categories of :data:`CATEGORIES` to leave in the text, e.g. ``("ADRESSE",)`` for
+        building files, whose plot address is the search key of the archive (found addresses
+        still keep street names from being taken for persons).
     file_number_patterns:
         Regular expressions (text or compiled) for file numbers that identify a person, e.g.
         ``r"BA-\\d{4}/\\d{3}"``; the whole match becomes ``[AKTENZEICHEN-n]``. Default: none, so
@@ -263,7 +275,16 @@ class PersonalDataMasker:
     """
 
     def __init__(self, names: Iterable[str] | None = None,
-                 file_number_patterns: Iterable[str | re.Pattern] = ()):
+                 file_number_patterns: Iterable[str | re.Pattern] = (),
+                 keep: Iterable[str] = ()):
+        keep = (keep,) if isinstance(keep, str) else tuple(keep)
+        unknown = [c for c in keep if c not in CATEGORIES]
+        if unknown:
+            raise ParameterError(
+                f"keep: unknown categories {unknown}; allowed: {', '.join(CATEGORIES)}",
+                message_de=f"keep: unbekannte Kategorien {unknown}; erlaubt sind "
+                           f"{', '.join(CATEGORIES)}.")
+        self._keep = frozenset(keep)
         self._extra = set()
         if names is not None:
             if isinstance(names, str):
@@ -308,7 +329,7 @@ class PersonalDataMasker:
             raise DataError(
                 f"text must be a str, got {type(text).__name__}",
                 message_de=f"Erwartet wird ein Text (str), erhalten: {type(text).__name__}.")
-        hits = self._find(text)
+        hits = [h for h in self._find(text) if h.category not in self._keep]
         counts = dict.fromkeys(CATEGORIES, 0)
         if not hits:
             return MaskResult(text, PseudonymMapping(), counts)
@@ -362,6 +383,10 @@ class PersonalDataMasker:
             key = " ".join(m.group().split()).casefold().replace("str.", "straße")
             add(m.start(), m.end(), "ADRESSE", key.replace("strasse", "straße"))
         for m in _PHONE.finditer(text):
+            before = text[max(0, m.start() - 30):m.start()]
+            if not _PHONE_CUE.search(before) and (
+                    _FILE_CUE.search(before) or _NUMBER_WITH_YEAR.fullmatch(m.group().strip())):
+                continue  # a file number such as "BV 0368/1980", not a phone number
             key = _phone_key(m.group())  # 0209123456 or +3120123456
             if 6 <= len(key) <= 13 and not (key.startswith("+") and len(key) < 9):
                 add(m.start(), m.end(), "TELEFON", key)
@@ -546,3 +571,32 @@ def mask_texts(texts, *, masker: PersonalDataMasker | None = None) -> tuple[pd.S
     template.reset()
     return (pd.Series(masked, index=series.index, name=series.name, dtype=object),
             pd.DataFrame(counts, index=series.index, columns=list(CATEGORIES)).astype("int64"))
+
+
+def leaked_names(masked_texts, names, *, sep: str = ";") -> pd.DataFrame:
+    """Check masked texts against the names known to be in them (e.g. a labelled sample).
+
+    ``masked_texts`` and ``names`` are aligned sequences; each entry of ``names`` is a list of
+    names or one string with names joined by ``sep``. A name *leaks* when any of its words
+    (three letters or more) still stands as a whole word in the masked text. Returns one row
+    per name: ``text`` (position or index label), ``name``, ``leaked`` (bool). The share of
+    names not leaked is the masking's recall on that sample.
+    """
+    texts = masked_texts if isinstance(masked_texts, pd.Series) else pd.Series(list(masked_texts))
+    lists = list(names)
+    if len(lists) != len(texts):
+        raise DataError(
+            f"masked_texts has {len(texts)} entries, names {len(lists)}.",
+            message_de=f"Die maskierten Texte ({len(texts)}) und die Namenslisten ({len(lists)}) "
+                       "müssen gleich lang sein.")
+    rows = []
+    for label, text, entry in zip(texts.index, texts, lists, strict=True):
+        if entry is None or (not isinstance(entry, (str, list, tuple)) and pd.isna(entry)):
+            continue
+        found = [n.strip() for n in (entry.split(sep) if isinstance(entry, str) else entry)]
+        for name in (n for n in found if n):
+            words = [w for w in re.findall(r"[\w-]+", name) if len(w) >= 3]
+            leaked = any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", str(text))
+                         for w in words)
+            rows.append({"text": label, "name": name, "leaked": leaked})
+    return pd.DataFrame(rows, columns=["text", "name", "leaked"])
