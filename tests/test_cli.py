@@ -121,7 +121,7 @@ def test_list_and_params(tmp_path):
     assert len(lines) == 10 and lines[0].startswith("00  bereit")
     assert lines[3].startswith("03  bereit") and "AIMOS" in lines[3]
     assert lines[4].startswith("04  bereit") and lines[5].startswith("05  bereit")
-    assert lines[9].startswith("09  geplant")
+    assert lines[9].startswith("09  bereit")
     r = urbanki("params", "00", cwd=tmp_path)
     assert "radius_m: int = 400  # Einzugsradius" in r.stdout and "[Bereich: 50 bis 3000]" in \
         r.stdout

@@ -259,10 +259,41 @@ def expect_08(results, params):
         assert results["question.intent"] == "count" and results["question.answer_value"] == 15
 
 
+def expect_09(results, params):
+    if params.get("data_source", "musterstadt") == "musterdatenkatalog":  # real titles
+        assert results["data.titles"] == 3492
+        assert results["data.information_table_repaired_lines"] == 45
+        # A new municipality is harder than a random split suggests, and the model still beats
+        # the label-name keywords on both.
+        assert results["split.grouped.model.accuracy"] < results["split.random.model.accuracy"] - 0.2
+        for split in ("random", "grouped"):
+            assert results[f"split.{split}.model.accuracy"] > \
+                results[f"split.{split}.baseline.accuracy"] + 0.2
+            assert results[f"split.{split}.model.f1_macro"] > \
+                results[f"split.{split}.baseline.f1_macro"] + 0.1
+        assert "data.documents" not in results
+        return
+    assert results["data.documents"] == 676 and results["privacy.names_total"] == 1431
+    # The masking catches most names the OCR left readable; what slips through is measured.
+    assert results["privacy.masked_persons"] > 1400
+    assert 0.05 < results["privacy.names_leaked_share"] < 0.2
+    assert results["type.model.f1_macro"] > results["type.baseline.f1_macro"] + 0.2
+    low, high = results["type.model.accuracy_ci"]
+    assert low <= results["type.model.accuracy"] <= high and low > 0.9
+    for field in ("aktenzeichen", "flurstueck", "adresse", "datum"):
+        assert results[f"extract.{field}.precision"] >= 0.9, field
+        assert results[f"extract.{field}.recall"] >= 0.85, field
+    assert results["projects.model.pairwise_f1"] > results["projects.baseline.pairwise_f1"] + 0.2
+    assert results["search.hits"] == 10 and results["export.files"] == 677
+    assert results["search.parcel_documents"] == {"Hasselbeck, 22, 559": 4,
+                                                  "Oberfeld, 18, 590/7": 18}[
+        params.get("parcel", "Hasselbeck, 22, 559")]
+
+
 EXPECTATIONS = {"00_einfuehrung": expect_00, "01_versiegelung_luftbild": expect_01,
                 "02_luftbild_pipeline": expect_02,
                 "03_on_demand_nachfrage": expect_03, "04_solarpflicht": expect_04,
-                "05_energieberatung": expect_05,
+                "05_energieberatung": expect_05, "09_digitale_bauakten": expect_09,
                 "06_it_sicherheit": expect_06, "07_schadstoffwarnung": expect_07,
                 "08_karten_chatbot": expect_08}
 
@@ -452,3 +483,29 @@ def test_05_answers_a_users_question_file_and_masks_it(tmp_path):
     text = answers.to_csv()
     assert "Oltmanns" not in text and "123456" not in text and "[PERSON-1]" in text
     assert answers["weitergeleitet"].tolist()[2] == "ja"
+
+
+def test_09_with_a_users_archive_export(tmp_path):
+    """A document system's CSV export without labels: names are masked before anything else,
+    fields are extracted and exported, and the evaluations that need labels are left out."""
+    own = tmp_path / "akten.csv"
+    own.write_text(
+        "doc_id;text\n"
+        "D1;Bauschein Nr. B 1234/57. Bauherr: Herr Heinrich Kowalczyk, Gemarkung Hasselbeck, "
+        "Flur 22, Flurstück 559. Musterstadt, den 3.4.1957\n"
+        "D2;Widerspruch gegen die Baugenehmigung 63/2-0456/1978. Gez. Frau Weber, "
+        "Tel. 0209 123456. Musterstadt, den 12.5.1978\n", encoding="utf-8")
+    params = {"documents_path": str(own), "parcel": "Hasselbeck, 22, 559"}
+    result = run_notebook("09", params, out_dir=tmp_path / "r", html=False)
+    assert result.ok, result.error
+    r = result.results
+    assert r["data.documents"] == 2 and r["privacy.masked_persons"] == 2
+    assert "type.model.f1_macro" not in r and "privacy.names_total" not in r
+    assert r["export.files"] == 3 and r["search.parcel_documents"] == 1
+    from urbanki_helpers.data.tables import read_table
+
+    meta = read_table(tmp_path / "r" / "metadaten.csv", keep_str=["doc_id", "flur", "flurstueck"])
+    assert meta["aktenzeichen"].tolist() == ["B 1234/57", "63/2-456/1978"]  # canonical form
+    assert meta.loc[0, "flurstueck"] == "559" and meta.loc[1, "datum"] == "1978-05-12"
+    text = (tmp_path / "r" / "metadaten.csv").read_text(encoding="utf-8-sig")
+    assert "Kowalczyk" not in text and "123456" not in text

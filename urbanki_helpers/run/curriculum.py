@@ -68,7 +68,8 @@ CURRICULUM: tuple[UseCase, ...] = (
              "question.answer_text", "coverage.aed_500m")),
     UseCase("09", "09_digitale_bauakten", "Digitale Bauakten", "Bauverwaltung",
             "Stadt Heiligenhaus", "",
-            ("split.grouped.model.f1_macro", "split.grouped.baseline.f1_macro")),
+            ("type.model.f1_macro", "type.baseline.f1_macro", "privacy.names_leaked_share",
+             "split.grouped.model.f1_macro", "split.grouped.baseline.f1_macro")),
 )
 
 
