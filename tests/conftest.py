@@ -39,3 +39,14 @@ def realdata() -> Path:
 @pytest.fixture(autouse=True)
 def _no_progress_bars(monkeypatch):
     monkeypatch.setenv("URBANKI_NO_PROGRESS", "1")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the slow tests first: notebooks executed by papermill and the command line run
+    end to end. With two xdist workers the long runs are then shared between both, and the
+    many short unit tests fill the end instead of one worker idling behind a notebook."""
+    def slow(item) -> bool:
+        return item.get_closest_marker("notebook") is not None \
+            or item.nodeid.startswith("tests/test_cli.py")
+
+    items[:] = [i for i in items if slow(i)] + [i for i in items if not slow(i)]

@@ -69,7 +69,7 @@ CURRICULUM: tuple[UseCase, ...] = (
     UseCase("09", "09_digitale_bauakten", "Digitale Bauakten", "Bauverwaltung",
             "Stadt Heiligenhaus", "",
             ("type.model.f1_macro", "type.baseline.f1_macro", "privacy.names_leaked_share",
-             "split.grouped.model.f1_macro", "split.grouped.baseline.f1_macro")),
+             "projects.model.pairwise_f1")),
 )
 
 
