@@ -4,7 +4,6 @@ the random versus the grouped split."""
 from __future__ import annotations
 
 import io
-import time
 
 import pandas as pd
 import pytest
@@ -74,12 +73,10 @@ def test_rows_without_label_are_excluded_with_a_note(titles):
 
 @pytest.mark.realdata
 def test_grouped_split_scores_lower_than_random_split(titles):
-    start = time.perf_counter()
     results = compare_splits(titles, random_state=0)
-    seconds = time.perf_counter() - start
     # measured (random_state 0): random split model accuracy 0.877, macro F1 0.701, baseline
     # 0.231 / 0.235; grouped by municipality (11 municipalities, 1230 test rows) model 0.513 /
-    # 0.372, baseline 0.226 / 0.261; about 15 s on a busy 2-core machine
+    # 0.372, baseline 0.226 / 0.261
     flat = flatten_results(results)
     assert flat["split.random.model.accuracy"] >= 0.85
     assert flat["split.random.model.f1_macro"] >= 0.65
@@ -92,7 +89,6 @@ def test_grouped_split_scores_lower_than_random_split(titles):
     assert 0.2 <= flat["split.random.baseline.accuracy"] <= 0.3
     assert results["grouped"]["n_test_groups"] == 11
     assert len(flat) == 8
-    assert seconds < 60  # generous: the CI machine is shared
 
 
 def test_missing_columns_give_a_german_error(tmp_path):
