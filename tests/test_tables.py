@@ -508,3 +508,21 @@ def test_row_lines_point_to_the_line_where_each_row_starts(tmp_path):
     assert row_lines(table.iloc[[0, 2]]) == [2, 6]
     with pytest.raises(ParameterError):
         row_lines(pd.DataFrame({"a": [1]}))
+
+
+def test_require_frame_names_the_type_and_the_missing_columns():
+    import pandas as pd
+    import pytest
+
+    from urbanki_helpers.data.tables import require_frame
+    from urbanki_helpers.errors import DataError, ParameterError
+
+    table = pd.DataFrame({"a": [1]})
+    assert require_frame(table, "t", ["a"]) is table
+    with pytest.raises(ParameterError) as err:
+        require_frame([1], "t", ["a"], hint_de="Nutzen Sie f.")
+    assert err.value.message_de == "t muss eine Tabelle (DataFrame) sein, nicht list. Nutzen Sie f."
+    with pytest.raises(DataError) as err:
+        require_frame(table, "t", ["a", "b", "c"])
+    assert str(err.value) == "t lacks the column(s) b, c." and "fehlen die Spalten b, c" in \
+        err.value.message_de

@@ -642,6 +642,27 @@ def _to_dates(vals: list[str], mask: list[bool], fmt: str | None, name: str, col
     return parsed
 
 
+def require_frame(table: object, name: str, columns: Iterable[str], *, hint_en: str = "",
+                  hint_de: str = "") -> pd.DataFrame:
+    """Check that an argument is a DataFrame with ``columns`` (a table passed between helper
+    functions, not a user's file: see :func:`require_columns` for those).
+
+    Raises :class:`ParameterError` for another type and :class:`DataError` naming the missing
+    columns; ``hint_en`` / ``hint_de`` say where such a table comes from. Returns ``table``.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(
+            f"{name} must be a DataFrame, got {type(table).__name__}. {hint_en}".rstrip(),
+            message_de=f"{name} muss eine Tabelle (DataFrame) sein, nicht "
+            f"{type(table).__name__}. {hint_de}".rstrip())
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(
+            f"{name} lacks the column(s) {', '.join(missing)}. {hint_en}".rstrip(),
+            message_de=f"{name} fehlen die Spalten {', '.join(missing)}. {hint_de}".rstrip())
+    return table
+
+
 def require_columns(df: pd.DataFrame, columns: Iterable[str], *, name: str = "Tabelle") -> None:
     """Raise :class:`TableFormatError` if ``df`` lacks any of ``columns``.
 

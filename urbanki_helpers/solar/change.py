@@ -48,6 +48,7 @@ from pyproj import CRS
 from rasterio.features import rasterize
 from scipy import ndimage
 
+from urbanki_helpers.data.tables import require_frame
 from urbanki_helpers.errors import DataError, ParameterError
 from urbanki_helpers.evaluation import proportion_interval
 from urbanki_helpers.imagery import classes
@@ -730,17 +731,8 @@ _DETECTION_NEEDS = ("n_pixel", "flaeche_m2", "anteil_solar", "anteil_gruendach",
 def _aligned(a: pd.DataFrame, b: pd.DataFrame, need=_DETECTION_NEEDS
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     for name, table in (("stats_a", a), ("stats_b", b)):
-        if not isinstance(table, pd.DataFrame):
-            raise ParameterError(
-                f"{name} must be a DataFrame from roof_statistics, got {type(table).__name__}.",
-                message_de=f"{name} muss eine Tabelle aus roof_statistics sein, nicht "
-                f"{type(table).__name__}.")
-        missing = [c for c in need if c not in table.columns]
-        if missing:
-            raise DataError(
-                f"{name} lacks the columns {', '.join(missing)}; use roof_statistics.",
-                message_de=f"{name} fehlen die Spalten {', '.join(missing)}; erzeugen Sie die "
-                "Tabelle mit roof_statistics.")
+        require_frame(table, name, need, hint_en="Use roof_statistics.",
+                      hint_de="Erzeugen Sie die Tabelle mit roof_statistics.")
     if not a.index.equals(b.index):
         if set(a.index) != set(b.index):
             raise DataError(

@@ -34,7 +34,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from urbanki_helpers.errors import DataError, ParameterError
+from urbanki_helpers.data.tables import require_frame
+from urbanki_helpers.errors import ParameterError
 from urbanki_helpers.solar.change import CHANGE_NAMES_DE
 from urbanki_helpers.solar.rules import (
     STICHTAG_DACH,
@@ -132,19 +133,6 @@ def possible_obligation(kind: str, latest: dt.date | str) -> tuple[bool, str]:
         message_de=f"kind muss {' oder '.join(_VISIBLE_KINDS)} sein, nicht {kind!r}.")
 
 
-def _check_table(table, name: str, needs, fix_de: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise ParameterError(
-            f"{name} must be a DataFrame, got {type(table).__name__}.",
-            message_de=f"{name} muss eine Tabelle (DataFrame) sein, nicht "
-            f"{type(table).__name__}.")
-    missing = [c for c in needs if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"The table {name} lacks the column(s) {', '.join(missing)}.",
-            message_de=f"Der Tabelle {name} fehlen die Spalten {', '.join(missing)}. {fix_de}")
-
-
 def inspection_list(changes: pd.DataFrame, register: pd.DataFrame, decisions: pd.DataFrame, *,
                     flight_a, flight_b, solar_m2_b: pd.Series | None = None,
                     min_solar_m2: float = 6.0, id_column: str = "gebaeude_id") -> pd.DataFrame:
@@ -164,13 +152,14 @@ def inspection_list(changes: pd.DataFrame, register: pd.DataFrame, decisions: pd
     Returns :data:`INSPECTION_COLUMNS`, sorted by priority, then score (highest first), then
     building id. ``attrs["counts"]`` holds the number of entries per finding.
     """
-    _check_table(changes, "changes", ("aenderung", "score"),
-                 "Nutzen Sie das Ergebnis von detect_changes.")
-    _check_table(register, "register", (*_REGISTER_NEEDS, id_column),
-                 f"Die Spalte {id_column} verknüpft einen Vorgang mit einem Gebäude im Luftbild; "
-                 "ohne sie ist kein Abgleich möglich.")
-    _check_table(decisions, "decisions", _DECISION_NEEDS,
-                 "Nutzen Sie das Ergebnis von check_register.")
+    require_frame(changes, "changes", ("aenderung", "score"), hint_en="Use detect_changes.",
+                  hint_de="Nutzen Sie das Ergebnis von detect_changes.")
+    require_frame(register, "register", (*_REGISTER_NEEDS, id_column),
+                  hint_en=f"The column {id_column} links a procedure to a building.",
+                  hint_de=f"Die Spalte {id_column} verknüpft einen Vorgang mit einem Gebäude im "
+                  "Luftbild; ohne sie ist kein Abgleich möglich.")
+    require_frame(decisions, "decisions", _DECISION_NEEDS, hint_en="Use check_register.",
+                  hint_de="Nutzen Sie das Ergebnis von check_register.")
     day_a, day_b = _as_date(flight_a, "flight_a"), _as_date(flight_b, "flight_b")
     if day_b <= day_a:
         raise ParameterError(
