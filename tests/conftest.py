@@ -41,6 +41,18 @@ def _no_progress_bars(monkeypatch):
     monkeypatch.setenv("URBANKI_NO_PROGRESS", "1")
 
 
+def pytest_configure(config):
+    """One share of the cores per xdist worker for the numeric libraries of every kernel the
+    tests start (OpenMP in scikit-learn, BLAS), as the batch engines do for their workers.
+    Without it, three workers on two cores each start kernels with two OpenMP threads, and
+    scikit-learn's gradient boosting spins on oversubscribed cores: notebook 03 took four times
+    as long. Results do not depend on the thread count (checked on notebook 03)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(threads))
+
+
 def pytest_collection_modifyitems(config, items):
     """Start the slow tests first: notebooks executed by papermill and the command line run
     end to end. With two xdist workers the long runs are then shared between both, and the

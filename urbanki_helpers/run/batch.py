@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from urbanki_helpers.errors import RunError, UrbanKIError
 from urbanki_helpers.run.curriculum import CURRICULUM, resolve_notebook
 from urbanki_helpers.run.parameters import load_yaml
 from urbanki_helpers.run.runner import RunResult, read_notebook_parameters, run_notebook
+
+if TYPE_CHECKING:
+    from urbanki_helpers.run.warm import WarmKernel
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,14 @@ class BatchOutcome:
         return sum(not r.ok for r in self.results)
 
 
-def execute_task(task: RunTask) -> RunResult:
-    """Run one task; errors before the start (bad parameters) become a failed result."""
+def execute_task(task: RunTask, kernel: WarmKernel | None = None) -> RunResult:
+    """Run one task; errors before the start (bad parameters) become a failed result.
+
+    ``kernel``: a warm kernel to run in (the ``warm`` engine passes its worker's kernel)."""
     try:
         return run_notebook(task.target, task.parameters, out_dir=task.out_dir,
                             overwrite=task.overwrite, html=task.html, timeout=task.timeout,
-                            run_name=task.run_name, base_dir=task.base_dir)
+                            run_name=task.run_name, base_dir=task.base_dir, kernel=kernel)
     except UrbanKIError as exc:
         return failed_result(task, type(exc).__name__, exc.message_de)
 
@@ -131,7 +136,23 @@ class SerialEngine:
 _ENGINES: dict[str, Callable[..., Engine]] = {
     "process": lambda workers=None, **_: ProcessPoolEngine(workers),
     "serial": lambda **_: SerialEngine(),
+    "warm": lambda workers=None, **_: _warm_engine(workers),
+    "dask": lambda workers=None, **options: _dask_engine(workers, **options),
 }
+
+
+def _dask_engine(workers: int | None = None, **options: Any) -> Engine:
+    """dask.distributed is imported only when this engine is chosen."""
+    from urbanki_helpers.run.dask_engine import DaskEngine
+
+    return DaskEngine(workers, **options)
+
+
+def _warm_engine(workers: int | None = None) -> Engine:
+    """Worker processes that keep one warm kernel each (urbanki_helpers.run.warm)."""
+    from urbanki_helpers.run.warm import WarmProcessEngine
+
+    return WarmProcessEngine(workers)
 
 
 def register_engine(name: str, factory: Callable[..., Engine]) -> None:
@@ -163,7 +184,8 @@ def run_tasks(tasks: Sequence[RunTask], engine: Engine | None = None,
     for index, outcome in engine.map_unordered(execute_task, list(tasks)):
         if isinstance(outcome, BaseException):
             outcome = failed_result(tasks[index], type(outcome).__name__,
-                                    f"Der Arbeitsprozess ist abgebrochen: {outcome}")
+                                    getattr(outcome, "message_de", None)
+                                    or f"Der Arbeitsprozess ist abgebrochen: {outcome}")
         results[index] = outcome
         if progress is not None:
             progress(outcome)
@@ -190,7 +212,7 @@ def read_grid(path: str | os.PathLike) -> list[dict[str, Any]]:
         raise RunError(f"The grid file {path} does not exist.",
                        message_de=f"Die Parameterdatei {path} gibt es nicht.") from None
     if path.suffix.lower() in {".yaml", ".yml"}:
-        data = load_yaml(text)
+        data = load_yaml(text, where=str(path))
         if isinstance(data, dict) and "runs" in data:
             data = data["runs"]
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):

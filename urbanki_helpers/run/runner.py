@@ -22,7 +22,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
@@ -40,7 +40,14 @@ from urbanki_helpers.run.parameters import (
 )
 from urbanki_helpers.run.results import collect_records
 
+if TYPE_CHECKING:
+    from urbanki_helpers.run.warm import WarmKernel
+
 RESULTS_FILE = "results.json"
+#: Folder the runner creates inside every run folder while the run is going on; it holds
+#: ``owner.json`` (host, pid, start time) and is deleted when the run ends. A folder whose
+#: run was interrupted (its process died) keeps it and is still known as a run folder.
+RUN_MARKER = ".urbanki-run"
 KEY_PACKAGES = ("papermill", "pandas", "numpy", "scikit-learn", "geopandas", "shapely",
                 "pyproj", "matplotlib", "ipywidgets", "rasterio", "dask", "distributed")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -125,10 +132,13 @@ def prepare_parameters(path: Path, given: dict[str, Any], out_dir: Path,
 
 
 def _claim_out_dir(out_dir: Path, overwrite: bool) -> Path | None:
-    """Create ``out_dir`` for a new run. Returns a folder of an old run to delete afterwards.
+    """Create ``out_dir`` for a new run and mark it as a run folder (:data:`RUN_MARKER`).
 
-    Without ``overwrite`` a non-empty folder is refused. With it, only a folder that holds an
-    earlier run (``results.json``) is replaced; anything else is a user's folder and is kept.
+    Returns the marker folder, which the caller deletes when the run ends; an earlier run that
+    is replaced is moved into it, so it goes at the same time. Without ``overwrite`` a
+    non-empty folder is refused. With it, only a folder that holds an earlier run
+    (``results.json``) or an interrupted one (the marker) is replaced; anything else is a
+    user's folder and is kept.
     """
     old: Path | None = None
     if out_dir.exists():
@@ -146,7 +156,7 @@ def _claim_out_dir(out_dir: Path, overwrite: bool) -> Path | None:
                     "mit --out einen anderen Ordner oder ersetzen Sie einen früheren Lauf mit "
                     "--overwrite.",
                 )
-            if not (out_dir / RESULTS_FILE).is_file():
+            if not ((out_dir / RESULTS_FILE).is_file() or (out_dir / RUN_MARKER).is_dir()):
                 raise RunError(
                     f"The output folder {out_dir} holds files but no {RESULTS_FILE}, so it is "
                     "not an earlier run; it is left untouched even with --overwrite.",
@@ -166,7 +176,13 @@ def _claim_out_dir(out_dir: Path, overwrite: bool) -> Path | None:
             f"Another run is writing to {out_dir}.",
             message_de=f"Ein anderer Lauf schreibt gerade nach {out_dir}.",
         ) from None
-    return old
+    marker = out_dir / RUN_MARKER
+    marker.mkdir()
+    owner = {"host": platform.node(), "pid": os.getpid(), "started": time.time()}
+    (marker / "owner.json").write_text(json.dumps(owner), encoding="utf-8")
+    if old is not None:
+        os.replace(old, marker / "replaced")
+    return marker
 
 
 # --------------------------------------------------------------------------------------
@@ -205,27 +221,41 @@ def _is_startup_race(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and ("kernel_info" in text or "didn't respond" in text)
 
 
+def kernel_config():
+    """Kernel manager configuration for kernels started on this machine (POSIX: IPC sockets
+    with a prefix of their own per kernel), or ``None`` where the defaults are used."""
+    if os.name != "posix":
+        return None
+    from traitlets.config import Config
+
+    config = Config()
+    # Local kernels talk over IPC sockets instead of loopback TCP: nothing to eavesdrop
+    # on, and ipykernel does not warn about unencrypted TCP on every start.
+    config.KernelManager.transport = "ipc"
+    # A socket prefix of its own per kernel: parallel runs would otherwise race for the
+    # same default socket files and talk to each other's kernels.
+    config.KernelManager.ip = os.path.join(tempfile.gettempdir(),
+                                           f"urbanki-{uuid.uuid4().hex[:12]}")
+    return config
+
+
 def _execute(path: Path, nb_tmp: Path, inject: dict, *, kernel_name: str,
-             timeout: float | None) -> dict[str, Any] | None:
-    """Run papermill; return the error dict or None. Retries a kernel start-up race once."""
+             timeout: float | None, kernel: WarmKernel | None = None) -> dict[str, Any] | None:
+    """Run papermill; return the error dict or None. Retries a kernel start-up race once.
+
+    With ``kernel`` the notebook runs in that warm kernel (reset first) instead of a new one.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    config = None
-    if os.name == "posix":
-        # Local kernels talk over IPC sockets instead of loopback TCP: nothing to eavesdrop
-        # on, and ipykernel does not warn about unencrypted TCP on every start.
-        from traitlets.config import Config
-
-        config = Config()
-        config.KernelManager.transport = "ipc"
-        # A socket prefix of its own per run: parallel runs would otherwise race for the
-        # same default socket files and talk to each other's kernels.
-        config.KernelManager.ip = os.path.join(tempfile.gettempdir(),
-                                               f"urbanki-{uuid.uuid4().hex[:12]}")
+    config = kernel_config()
     for attempt in (1, 2):
         try:
             with _batch_environment():
+                if kernel is not None:
+                    kernel.execute_notebook(path, nb_tmp, inject, cwd=path.parent,
+                                            timeout=timeout)
+                    return None
                 pm.execute_notebook(
                     str(path), str(nb_tmp), parameters=inject, kernel_name=kernel_name,
                     progress_bar=False, log_output=False, cwd=str(path.parent),
@@ -239,7 +269,7 @@ def _execute(path: Path, nb_tmp: Path, inject: dict, *, kernel_name: str,
             return {"type": exc.ename, "message": _ANSI.sub("", str(exc.evalue)),
                     "cell": exc.exec_count, "details": details}
         except Exception as exc:  # noqa: BLE001 - every failure must end in a report
-            if attempt == 1 and _is_startup_race(exc):
+            if attempt == 1 and kernel is None and _is_startup_race(exc):
                 continue
             return {"type": type(exc).__name__, "message": str(exc), "cell": None,
                     "details": ""}
@@ -282,13 +312,15 @@ def run_notebook(target: str | os.PathLike, parameters: dict[str, Any] | None = 
                  out_dir: str | os.PathLike, overwrite: bool = False, html: bool = True,
                  timeout: float | None = None, kernel_name: str = "python3",
                  run_name: str | None = None, base_dir: str | os.PathLike | None = None,
-                 ) -> RunResult:
+                 kernel: WarmKernel | None = None) -> RunResult:
     """Execute a notebook (id, stem or path) with ``parameters`` into ``out_dir``.
 
     Raises :class:`ParameterError` or :class:`RunError` before anything starts when the
     parameters or the output folder are unusable. A notebook that fails while running does
     not raise: the result has ``status == "failed"`` and the folder holds the partial
-    notebook, an HTML report and ``results.json``.
+    notebook, an HTML report and ``results.json``. With ``kernel`` (a
+    :class:`~urbanki_helpers.run.warm.WarmKernel`) the notebook runs in that kernel, reset
+    to its clean state, instead of a new one; the run folder is the same.
     """
     path, uc = resolve_notebook(str(target))
     out_dir = Path(out_dir).expanduser().resolve()
@@ -302,7 +334,8 @@ def run_notebook(target: str | os.PathLike, parameters: dict[str, Any] | None = 
     nb_file, html_file = out_dir / f"{stem}.ipynb", out_dir / f"{stem}.html"
     try:
         with atomic_path(nb_file) as nb_tmp:
-            error = _execute(path, nb_tmp, inject, kernel_name=kernel_name, timeout=timeout)
+            error = _execute(path, nb_tmp, inject, kernel_name=kernel_name, timeout=timeout,
+                             kernel=kernel)
             if nb_tmp.exists():
                 nb = nbformat.read(nb_tmp, as_version=4)
             else:  # the kernel never started: leave the unexecuted notebook as the record
