@@ -46,7 +46,7 @@ data: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/nbstripout --verify notebooks/*.ipynb exercises/*.ipynb
+	$(BIN)/nbstripout --verify notebooks/*.ipynb notebooks/batch/*.ipynb exercises/*.ipynb
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmarks.py

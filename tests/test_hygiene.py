@@ -17,7 +17,7 @@ def _tracked(project_root, *patterns):
 
 
 def test_committed_notebooks_carry_no_outputs(project_root):
-    notebooks = sorted({*project_root.glob("notebooks/*.ipynb"),
+    notebooks = sorted({*project_root.glob("notebooks/**/*.ipynb"),
                         *project_root.glob("exercises/*.ipynb")})
     assert notebooks, "no notebooks found"
     for path in notebooks:
@@ -29,7 +29,7 @@ def test_committed_notebooks_carry_no_outputs(project_root):
 
 
 def test_nbstripout_finds_nothing_to_strip(project_root):
-    notebooks = [str(p) for p in (*project_root.glob("notebooks/*.ipynb"),
+    notebooks = [str(p) for p in (*project_root.glob("notebooks/**/*.ipynb"),
                                   *project_root.glob("exercises/*.ipynb"))]
     result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", *notebooks], capture_output=True,
                             text=True)
