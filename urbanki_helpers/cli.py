@@ -85,7 +85,8 @@ def _given_parameters(args) -> dict[str, Any]:
     given: dict[str, Any] = {}
     if args.param_file:
         try:
-            data = load_yaml(Path(args.param_file).read_text(encoding="utf-8-sig"))
+            data = load_yaml(Path(args.param_file).read_text(encoding="utf-8-sig"),
+                             where=str(args.param_file))
         except FileNotFoundError:
             raise UrbanKIError(f"The parameter file {args.param_file} does not exist.",
                                message_de=f"Die Parameterdatei {args.param_file} gibt es "
@@ -131,10 +132,28 @@ def cmd_run(args) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _engine_choice(args) -> tuple[str, dict[str, Any]]:
+    """Engine name and options from the command line; ``--scheduler`` implies dask."""
+    engine = args.engine or ("dask" if args.scheduler else "process")
+    if engine != "dask":
+        given = [opt for opt, value in (("--scheduler", args.scheduler),
+                                        ("--run-timeout", args.run_timeout)) if value is not None]
+        if given:
+            verb_en, verb_de = ("needs", "ist") if len(given) == 1 else ("need", "sind")
+            raise UrbanKIError(
+                f"{' and '.join(given)} {verb_en} --engine dask, not --engine {engine}.",
+                message_de=f"{' und '.join(given)} {verb_de} nur mit --engine dask möglich, "
+                f"nicht mit --engine {engine}.")
+        return engine, {"workers": args.workers}
+    return engine, {"workers": args.workers, "scheduler": args.scheduler,
+                    "run_timeout": args.run_timeout}
+
+
 def _run_with_progress(tasks, args, desc: str):
     from urbanki_helpers.run.batch import get_engine, run_tasks
 
-    engine = get_engine(args.engine, workers=args.workers)
+    name, options = _engine_choice(args)
+    engine = get_engine(name, **options)
     with _progress(len(tasks), desc) as bar:
         def tick(result):
             bar.set_postfix_str(f"{result.run_name}: {result.status}")
@@ -230,6 +249,62 @@ def cmd_exercises(args) -> int:
     return EXIT_OK
 
 
+def cmd_workshop(args) -> int:
+    """Write an offline workshop folder (project, wheels, real data, install scripts)."""
+    from urbanki_helpers.workshop import WheelDownloadError, pack_workshop
+
+    ids = None
+    if args.datasets is not None:
+        ids = [i.strip() for i in args.datasets.split(",") if i.strip()]
+    try:
+        result = pack_workshop(args.dest, platform=args.platform,
+                               python_version=args.python_version, datasets=ids,
+                               include_test_extra=args.with_test_tools, overwrite=args.overwrite,
+                               progress=lambda text: _err(f"… {text}"))
+    except WheelDownloadError as exc:  # a real failure (network, platform), not bad usage
+        _err(f"Fehler: {exc.message_de}")
+        return EXIT_FAILED
+    m = result.manifest
+    target = m["native_platform"] if m["platform"] == "native" else m["platform"]
+    _say(f"✔ Workshop-Paket: {result.dest}")
+    _say(f"  {result.wheel_count} Wheels für {target}, Python {m['python_version']}; "
+         f"{len(m['datasets'])} echte Datensätze in realdata/")
+    for missing in result.missing:
+        why = "beschädigt" if missing.reason == "damaged" else "nicht vorhanden"
+        _err(f"– nicht eingepackt: {missing.dataset.id} ({why}: {', '.join(missing.files)})"
+             + (f" – {missing.detail}" if missing.detail else ""))
+    if result.missing:
+        _err("  Holen Sie fehlende Datensätze mit 'urbanki data fetch ID' oder setzen Sie "
+             "URBANKI_DATA_DIR auf den Spiegelordner, dann erneut packen (--overwrite).")
+    _say("  Anleitung für den Raum: LIESMICH.md im Paket")
+    return EXIT_OK
+
+
+def cmd_grid(args) -> int:
+    """Write a parameter grid (run_name, ags) of all municipalities of a Land or Kreis."""
+    from urbanki_helpers.municipalities import (
+        land_code,
+        load_municipalities,
+        municipality_grid,
+        write_grid,
+    )
+
+    if args.limit is not None and args.limit < 1:
+        raise UrbanKIError(f"--limit must be at least 1, not {args.limit}.",
+                           message_de=f"--limit muss mindestens 1 sein, nicht {args.limit}.")
+    if args.land is not None:
+        land_code(args.land)  # a typo fails before the boundaries are loaded
+    grid = municipality_grid(load_municipalities(), land=args.land, kreis=args.kreis)
+    selection = grid.attrs.get("selection_de", "")
+    if args.limit is not None:
+        grid = grid.head(args.limit)
+    path = write_grid(grid, args.out)
+    _say(f"✔ {len(grid)} Gemeinden: {selection} → {path}")
+    _say(f"  Weiter mit: urbanki batch notebooks/batch/gemeindeprofil.ipynb --grid {path} "
+         "--out <ordner>")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------------------
 
 
@@ -245,8 +320,13 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--workers", type=int, default=None,
                    help="worker processes (default: number of cores)")
-    p.add_argument("--engine", default="process", choices=engine_names(),
-                   help="how runs are executed (default: process pool)")
+    p.add_argument("--engine", default=None, choices=engine_names(),
+                   help="how runs are executed (default: process pool; dask with --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="address of a running dask scheduler, e.g. tcp://host:8786 "
+                   "(implies --engine dask)")
+    p.add_argument("--run-timeout", type=float, default=None, metavar="SECONDS",
+                   help="time limit of one whole run (--engine dask)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -287,6 +367,32 @@ def build_parser() -> argparse.ArgumentParser:
     f = dsub.add_parser("fetch", help="download a real dataset into the cache")
     f.add_argument("id")
     p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("grid", help="write a parameter grid for 'urbanki batch'")
+    p.add_argument("kind", choices=["gemeinden"],
+                   help="gemeinden: one row per municipality (run_name, ags) from VG5000")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--land", help="Land code (01 to 16) or short name (SH, NW, ...)")
+    where.add_argument("--kreis", help="Kreis code, 5 digits (e.g. 01051)")
+    p.add_argument("--out", required=True, help="grid file to write (.csv)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N municipalities")
+    p.set_defaults(func=cmd_grid)
+
+    p = sub.add_parser("workshop", help="offline workshop folder")
+    wsub = p.add_subparsers(dest="workshop_command", required=True, parser_class=_Parser)
+    w = wsub.add_parser("pack", help="project, wheels and real data for a room without internet")
+    w.add_argument("dest", help="folder to write (new or empty)")
+    w.add_argument("--platform", default="win_amd64",
+                   help="wheel platform (default win_amd64; 'native' for this machine)")
+    w.add_argument("--python-version", default=None,
+                   help="Python of the trainees (default 3.11; with native: this Python)")
+    w.add_argument("--datasets", default=None,
+                   help="real datasets to pack, comma-separated (default: all available)")
+    w.add_argument("--with-test-tools", action="store_true",
+                   help="also pack the test extra (pytest, ruff, playwright, ...)")
+    w.add_argument("--overwrite", action="store_true",
+                   help="replace an earlier workshop pack in DEST")
+    p.set_defaults(func=cmd_workshop)
 
     p = sub.add_parser("exercises", help="exercise notebooks")
     esub = p.add_subparsers(dest="exercises_command", required=True, parser_class=_Parser)
