@@ -102,6 +102,20 @@ def test_yaml_keeps_zero_padded_codes_as_text():
                     "x": 0.5, "q": "0815"}
 
 
+def test_malformed_yaml_names_the_file_and_line_and_fixes_windows_paths():
+    # A Windows path in double quotes: YAML reads "\\D" as an (unknown) escape.
+    with pytest.raises(ParameterError) as info:
+        load_yaml('radius_m: 400\nbesuche_csv: "C:\\Daten\\neu.csv"\n', where="meine.yaml")
+    assert "meine.yaml, Zeile 2: kein gültiges YAML" in info.value.message_de
+    assert "einfachen Anführungszeichen" in info.value.message_de
+    assert "meine.yaml, line 2" in str(info.value)
+    # Single quotes keep the backslashes; other syntax errors get no path advice.
+    assert load_yaml("p: 'C:\\Daten\\neu.csv'") == {"p": "C:\\Daten\\neu.csv"}
+    with pytest.raises(ParameterError) as info:
+        load_yaml("a: [1, 2\n", where="raster.yaml")
+    assert "raster.yaml" in info.value.message_de and "Anführungszeichen" not in info.value.message_de
+
+
 def test_unknown_parameter_lists_allowed_names_and_suggests():
     with pytest.raises(ParameterError) as info:
         validate_values(specs(), {"radius": 300}, Constraints())

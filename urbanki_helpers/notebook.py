@@ -26,6 +26,19 @@ def is_interactive() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+def _show(result: Any) -> None:
+    """Show a widget function's result: text as plain text (``display`` would show a string
+    with its quotes), anything else (tables, figures) with its rich representation."""
+    if result is None:
+        return
+    if isinstance(result, str):
+        print(result)
+    else:
+        from IPython.display import display
+
+        display(result)
+
+
 def slider(function: Callable[[Any], Any], *, value: float, min: float, max: float,
            step: float, description: str, unit: str = ""):
     """An ipywidgets slider that calls ``function(value)`` and shows its result below.
@@ -35,7 +48,6 @@ def slider(function: Callable[[Any], Any], *, value: float, min: float, max: flo
     if not is_interactive():
         return None
     import ipywidgets as widgets
-    from IPython.display import display
 
     is_int = all(float(x).is_integer() for x in (value, min, max, step))
     cls = widgets.IntSlider if is_int else widgets.FloatSlider
@@ -49,9 +61,7 @@ def slider(function: Callable[[Any], Any], *, value: float, min: float, max: flo
     def update(change=None):
         output.clear_output(wait=True)
         with output:
-            result = function(control.value)
-            if result is not None:
-                display(result)
+            _show(function(control.value))
 
     control.observe(update, names="value")
     update()
@@ -64,7 +74,6 @@ def question_box(function: Callable[[str], Any], *, placeholder: str, descriptio
     if not is_interactive():
         return None
     import ipywidgets as widgets
-    from IPython.display import display
 
     field = widgets.Text(placeholder=placeholder, description=description,
                          layout=widgets.Layout(width="40rem"))
@@ -74,9 +83,7 @@ def question_box(function: Callable[[str], Any], *, placeholder: str, descriptio
     def answer(_=None):
         output.clear_output(wait=True)
         with output:
-            result = function(field.value)
-            if result is not None:
-                display(result)
+            _show(function(field.value))
 
     button.on_click(answer)
     return widgets.VBox([widgets.HBox([field, button]), output])

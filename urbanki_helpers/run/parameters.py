@@ -135,9 +135,29 @@ def _construct_int_or_code(loader: yaml.SafeLoader, node: yaml.ScalarNode):
 CodePreservingLoader.add_constructor("tag:yaml.org,2002:int", _construct_int_or_code)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML text, keeping zero-padded codes as strings."""
-    return yaml.load(text, Loader=CodePreservingLoader)  # noqa: S506 - SafeLoader subclass
+def load_yaml(text: str, *, where: str = "YAML") -> Any:
+    """Parse YAML text, keeping zero-padded codes as strings.
+
+    Malformed YAML raises :class:`ParameterError` naming the line; the commonest case, a Windows
+    path in double quotes (``"C:\\Daten"``, where YAML reads ``\\D`` as an escape), gets its fix.
+    """
+    try:
+        return yaml.load(text, Loader=CodePreservingLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        line_de = f", Zeile {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        escape = "escape" in str(problem)
+        raise ParameterError(
+            f"{where}{line}: not valid YAML ({problem})."
+            + (" Write Windows paths in single quotes ('C:\\Daten\\x.csv') or with forward "
+               "slashes; in double quotes a backslash starts an escape." if escape else ""),
+            message_de=f"{where}{line_de}: kein gültiges YAML ({problem})."
+            + (" Schreiben Sie Windows-Pfade in einfachen Anführungszeichen ('C:\\Daten\\x.csv') "
+               "oder mit Schrägstrichen (C:/Daten/x.csv); in doppelten Anführungszeichen beginnt "
+               "ein Backslash eine Escape-Sequenz." if escape else ""),
+        ) from None
 
 
 # --------------------------------------------------------------------------------------
@@ -322,7 +342,7 @@ def coerce_text(spec: ParamSpec, raw: str) -> Any:
             if not isinstance(value, dict):
                 raise ValueError
             return value
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, yaml.YAMLError, ParameterError):
         raise _type_error(spec.name, raw, type_text) from None
     raise _type_error(spec.name, raw, type_text)
 

@@ -82,7 +82,7 @@ def record(name: str, value: Any, *, display: bool = True) -> Any:
         if get_ipython() is not None:
             ipy_display(
                 {RECORD_MIME: {"name": name, "value": jsonable},
-                 "text/plain": f"📌 {name} = {_short(jsonable)}"},
+                 "text/plain": f"• {name} = {_short(jsonable)}"},
                 raw=True,
             )
     return jsonable
