@@ -21,6 +21,9 @@ def test_aufgabe_1_smallest_threshold_with_80_percent():
     assert "kleinste" in advice.aufgabe_1({**ns, "schwelle_80": 0.6}).message
     assert "Spalte `schwelle`" in advice.aufgabe_1({**ns, "schwelle_80": 0.82}).message
     assert not advice.aufgabe_1({**ns, "schwelle_80": "hoch"}).passed
+    # `>= 80` instead of `>= 0.8` leaves nothing: min() of an empty column is nan.
+    nan = advice.aufgabe_1({**ns, "schwelle_80": float("nan")})
+    assert not nan.passed and "mit 80 verglichen" in nan.message
 
 
 def test_aufgabe_2_counts_primary_and_secondary_cells():

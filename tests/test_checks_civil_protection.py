@@ -8,6 +8,7 @@ import geopandas as gpd
 from shapely.geometry import Point, box
 
 from urbanki_helpers.checks import civil_protection
+from urbanki_helpers.plume import max_ground_concentration
 
 
 def namespace(**extra):
@@ -32,3 +33,13 @@ def test_aufgabe_1_right_answer_and_typical_mistakes():
 def test_aufgabe_2_right_answer_and_inverted_ratio():
     assert civil_protection.aufgabe_2(namespace(verhaeltnis_wind=0.5)).passed
     assert "alt durch neu" in civil_protection.aufgabe_2(namespace(verhaeltnis_wind=2.0)).message
+
+
+def test_aufgabe_2_percent_relative_change_and_difference():
+    single, _ = max_ground_concentration(1000.0, 3.0, 2.0, "D", terrain="rural")
+    double, _ = max_ground_concentration(1000.0, 6.0, 2.0, "D", terrain="rural")
+    cases = {50.0: "Prozentwert", -0.5: "relative Änderung", -50.0: "relative Änderung",
+             double - single: "Unterschied neu − alt in g/m³", 0.7: "Noch nicht"}
+    for value, phrase in cases.items():
+        fb = civil_protection.aufgabe_2(namespace(verhaeltnis_wind=value))
+        assert not fb.passed and phrase in fb.message, (value, fb.message)

@@ -23,6 +23,14 @@ def test_aufgabe_1_right_answer_and_typical_mistakes():
     assert "oder" in it_security.aufgabe_1(namespace(anzahl_kritisch=4)).message
     assert "Systeme gezählt" in it_security.aufgabe_1(namespace(anzahl_kritisch=1)).message
     assert "gibt es noch nicht" in it_security.aufgabe_1(namespace()).message
+    assert "nur eine der beiden" in it_security.aufgabe_1(namespace(anzahl_kritisch=3)).message
+
+
+def test_aufgabe_1_without_the_kev_catalogue_says_so():
+    empty = namespace()["befunde"].iloc[:0]
+    fb = it_security.aufgabe_1(namespace(befunde=empty, anzahl_kritisch=0))
+    assert fb.passed and "Ohne KEV-Katalog" in fb.message
+    assert not it_security.aufgabe_1(namespace(befunde=empty, anzahl_kritisch=2)).passed
 
 
 def test_aufgabe_2_right_answer_and_typical_mistakes():

@@ -27,6 +27,14 @@ def test_aufgabe_1_direct_count_and_typical_mistakes(stadt):
     assert "alle Defibrillatoren der Stadt" in \
         checks.aufgabe_1({**base, "anzahl_direkt": all_aeds}).message
     assert "alle Einrichtungen" in checks.aufgabe_1({**base, "anzahl_direkt": len(f)}).message
+    # A spatial join across two CRS (or a misspelt name) finds nothing.
+    assert right > 0 and "Koordinatenbezugssystem" in \
+        checks.aufgabe_1({**base, "anzahl_direkt": 0}).message
+    # The answer to the notebook's default question (Stadtteil Altstadt, part of the Bezirk):
+    altstadt = int(((f["layer"] == "defibrillator") & (f["stadtteil"] == "Altstadt")).sum())
+    assert (altstadt, right) == (15, 26)
+    fb = checks.aufgabe_1({**base, "anzahl_direkt": altstadt})
+    assert not fb.passed and "Zahl eines Stadtteils" in fb.message
 
 
 def test_aufgabe_2_needs_one_misunderstood_and_one_understood_question(stadt):

@@ -45,3 +45,7 @@ def test_aufgabe_2_right_answer_and_typical_mistakes():
     too_many = solar.aufgabe_2({**ns, "mastr_abgleich": ["G1", "G2", "G3"]})
     assert not too_many.passed and "G3" in too_many.message
     assert "Liste" in solar.aufgabe_2({**ns, "mastr_abgleich": 5}).message
+    rows = solar.aufgabe_2({**ns, "mastr_abgleich": [0, 1]})  # positions, not IDs
+    assert not rows.passed and "Zeilennummern" in rows.message and "„G1“" in rows.message
+    too_few = solar.aufgabe_2({**ns, "mastr_abgleich": ["G1"]})
+    assert not too_few.passed and "Es fehlen Gebäude, z. B. G2" in too_few.message

@@ -33,6 +33,10 @@ def aufgabe_1(ns: Mapping[str, Any]) -> Feedback:
         return hint(name, "Prüfen Sie die Spalte `genauigkeit`: Erreicht überhaupt eine Schwelle "
                     "80 %? Wenn nicht, ist das Ergebnis von `.min()` leer (nan).")
     expected = float(good["schwelle"].min())
+    if math.isnan(value):
+        return hint(name, "Ihr Ergebnis ist leer (nan), obwohl Schwellen 80 % erreichen. Haben "
+                    "Sie mit 80 verglichen? Die Spalte `genauigkeit` ist ein Anteil zwischen 0 "
+                    "und 1: `>= 0.8`.")
     if math.isclose(value, expected, abs_tol=1e-9):
         row = good.loc[good["schwelle"].idxmin()]
         return ok(name, f"Richtig: ab Schwelle {format_de(expected, 2)} sind "

@@ -63,5 +63,14 @@ def aufgabe_2(ns: Mapping[str, Any]) -> Feedback:
                   "die Warnzonen werden kürzer und schmaler.")
     if math.isclose(value, 1 / expected, rel_tol=1e-6):
         return hint(name, "Sie haben alt durch neu geteilt. Gesucht ist neu / alt.")
+    if math.isclose(value, 100 * expected, rel_tol=1e-6):
+        return hint(name, "Das ist ein Prozentwert. Gesucht ist das Verhältnis als Zahl, z. B. "
+                    "0,5 für „halb so viel“.")
+    if any(math.isclose(value, factor * (expected - 1), rel_tol=1e-6) for factor in (1, 100)):
+        return hint(name, "Das ist die relative Änderung ((neu − alt) / alt). Gesucht ist das "
+                    "Verhältnis neu / alt.")
+    if math.isclose(value, double - single, rel_tol=1e-6):
+        return hint(name, "Das ist der Unterschied neu − alt in g/m³, kein Verhältnis. Teilen "
+                    "Sie die neue Konzentration durch die alte.")
     return hint(name, "Noch nicht. Rechnen Sie `max_ground_concentration` mit "
                 "`2 * wind_speed_m_s` und teilen Sie durch `c_max`.")

@@ -49,6 +49,34 @@ def aufgabe_1(ns: Mapping[str, Any]) -> Feedback:
     return hint(name, "Noch nicht. Tipp: `dach[\"gruendach_m2\"].sum()`.")
 
 
+def _roof_iou(truth: Any, pred: Any) -> float | None:
+    """IoU of the class Dach (code 1); ``None`` if neither truth nor prediction has a roof."""
+    truth, pred = np.asarray(truth) == 1, np.asarray(pred) == 1
+    union = int((truth | pred).sum())
+    return int((truth & pred).sum()) / union if union else None
+
+
+def _iou_elsewhere(ns: Mapping[str, Any], value: float) -> str | None:
+    """A hint if ``value`` is the roof IoU on the training pixels or on a random pixel split."""
+    candidates = (
+        ("teilung", "modell", "X_train", "y_train",
+         "Das ist die IoU auf den Trainingspixeln – die kennt das Modell schon, der Wert ist zu "
+         "gut. Bewerten Sie nur die Testpixel: `teilung.y_test` und `vorhersage`."),
+        ("zufall", "modell_zufall", "X_test", "y_test",
+         "Das ist die IoU der zufälligen Pixelaufteilung (`zufall`). Dort liegen Testpixel direkt "
+         "neben Trainingspixeln (Datenleck), der Wert ist geschönt. Nehmen Sie die räumlich "
+         "geblockten Testpixel: `teilung.y_test` und `vorhersage`."),
+    )
+    for split_name, model_name, x_name, y_name, message in candidates:
+        split, model = ns.get(split_name), ns.get(model_name)
+        if split is None or model is None:
+            continue
+        iou = _roof_iou(getattr(split, y_name), model.predict(getattr(split, x_name)))
+        if iou is not None and math.isclose(value, iou, rel_tol=1e-6, abs_tol=1e-9):
+            return message
+    return None
+
+
 def aufgabe_2(ns: Mapping[str, Any]) -> Feedback:
     """IoU of the class Dach (code 1) on the test pixels: ``iou_dach``."""
     name = "Aufgabe 2"
@@ -80,13 +108,16 @@ def aufgabe_2(ns: Mapping[str, Any]) -> Feedback:
                     "Dach vorhergesagten Pixel.")
     if math.isclose(value, 100 * expected, rel_tol=1e-6):
         return hint(name, "Bitte als Anteil zwischen 0 und 1, nicht in Prozent.")
+    elsewhere = _iou_elsewhere(ns, value)
+    if elsewhere is not None:
+        return hint(name, elsewhere)
     return hint(name, "Noch nicht. Tipp: `(wahr & vorhergesagt).sum() / (wahr | "
                 "vorhergesagt).sum()` mit `wahr = teilung.y_test == 1`.")
 
 
 def aufgabe_pipeline_1(ns: Mapping[str, Any]) -> Feedback:
     """Number of tiles at 256 px: ``kacheln_256``."""
-    from urbanki_helpers.imagery.tiling import tile_windows
+    from urbanki_helpers.imagery.tiling import MIN_TILE_PX, tile_windows
 
     name = "Aufgabe 1"
     missing = require(ns, name, "kacheln_256")
@@ -103,6 +134,11 @@ def aufgabe_pipeline_1(ns: Mapping[str, Any]) -> Feedback:
     if value == (width // 256) * (height // 256):
         return hint(name, "Sie haben abgerundet. Die angefangenen Kacheln am rechten und unteren "
                     "Rand zählen mit: aufrunden.")
+    tile_px = ns.get("tile_px")
+    if isinstance(tile_px, int) and tile_px >= MIN_TILE_PX and tile_px != 256 and \
+            value == len(tile_windows(width, height, tile_px=tile_px)):
+        return hint(name, f"Das ist die Zahl für die Kachelgröße aus den Parametern ({tile_px} "
+                    "px). Gefragt ist eine Kachelgröße von 256 px: `tile_px=256`.")
     if math.isclose(value, width * height / 256 ** 2, rel_tol=1e-9):
         return hint(name, "Das ist keine ganze Zahl von Kacheln: Zählen Sie Kacheln je Zeile und "
                     "je Spalte (aufgerundet) und multiplizieren Sie.")
@@ -131,6 +167,10 @@ def aufgabe_pipeline_2(ns: Mapping[str, Any]) -> Feedback:
                   f"{format_de(100 * expected / (labels.size * pixel_area), 1)} % des Bildes.")
     if math.isclose(value, expected / pixel_area, rel_tol=1e-6):
         return hint(name, "Das ist die Zahl der Pixel – mal Pixelfläche, dann sind es m².")
+    for factor, unit in ((1e6, "km²"), (1e4, "Hektar")):
+        if math.isclose(value, expected / factor, rel_tol=1e-6):
+            return hint(name, f"Das ist die Fläche in {unit}. Gesucht sind m² (wie in der "
+                        "Variablen `versiegelt_gesamt_m2`): nicht umrechnen.")
     if math.isclose(value, float(counts[4] * pixel_area), rel_tol=1e-6):
         return hint(name, "Nur die Klasse „versiegelt“ reicht nicht: Dächer, Gründächer, "
                     "Solaranlagen und teilversiegelte Flächen gelten auch als versiegelt.")

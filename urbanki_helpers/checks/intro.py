@@ -44,6 +44,9 @@ def aufgabe_1(ns: Mapping[str, Any]) -> Feedback:
                                            abs_tol=1e-6):
         return hint(name, f"Sie haben den Radius aus den Parametern ({radius} m) verwendet. "
                     "Gesucht ist der Anteil für 800 m.")
+    if math.isclose(value, share_within(population, stops, 0.8), abs_tol=1e-6):
+        return hint(name, "Der Radius wird in Metern angegeben, nicht in Kilometern: 800 statt "
+                    "0.8 – sonst zählen nur Menschen, die fast auf der Haltestelle wohnen.")
     if math.isclose(value, share_within(population, stops, 800, weight=None), abs_tol=1e-6):
         return hint(name, "Sie haben Rasterzellen gezählt, nicht Menschen. Gewichten Sie mit der "
                     "Spalte `einwohner` (das ist die Voreinstellung von `share_within`).")

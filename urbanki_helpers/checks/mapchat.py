@@ -27,12 +27,21 @@ def aufgabe_1(ns: Mapping[str, Any]) -> Feedback:
         same = "stimmt mit dem Chatbot überein" if bot.value == expected else \
             f"der Chatbot sagt {bot.value} – woran liegt der Unterschied?"
         return ok(name, f"Richtig: {expected} Defibrillatoren in {bezirk}; das {same}.")
+    if value == 0 and expected > 0:
+        return hint(name, "Null gefunden, obwohl es im Bezirk Defibrillatoren gibt. Liegen beide "
+                    "Ebenen im selben Koordinatenbezugssystem (`.crs`)? Eine räumliche "
+                    "Verknüpfung zwischen verschiedenen Systemen (z. B. Grad und Meter) findet "
+                    "nichts – vorher `to_crs(...)`. Und stimmt der Name des Bezirks genau?")
     if value == len(layers.facilities):
         return hint(name, "Sie haben alle Einrichtungen gezählt. Filtern Sie zuerst die Ebene "
                     "`layer == 'defibrillator'`.")
-    if value == int((layers.facilities["layer"] == "defibrillator").sum()):
+    aeds = layers.facilities[layers.facilities["layer"] == "defibrillator"]
+    if value == len(aeds):
         return hint(name, "Das sind alle Defibrillatoren der Stadt. Zählen Sie nur die im "
                     f"Stadtbezirk {bezirk} (räumliche Verknüpfung oder Spalte `stadtbezirk`).")
+    if "stadtteil" in aeds.columns and value in set(aeds.groupby("stadtteil").size()):
+        return hint(name, "Das ist die Zahl eines Stadtteils. Ein Stadtbezirk umfasst mehrere "
+                    "Stadtteile: Filtern Sie mit der Spalte `stadtbezirk`.")
     return hint(name, "Noch nicht. Tipp: Einrichtungen mit `layer == 'defibrillator'` und "
                 f"`stadtbezirk == '{bezirk}'` zählen.")
 

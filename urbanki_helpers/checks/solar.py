@@ -77,8 +77,14 @@ def aufgabe_2(ns: Mapping[str, Any]) -> Feedback:
         return hint(name, "Es fehlen die Neubauten mit Anlage: Die Spalte `aenderung` nennt "
                     "nur die erste Änderungsart. Nutzen Sie die Spalte `neue_solaranlage` "
                     "(True/False).")
+    if got and all(v.isdigit() for v in got) and not all(v.isdigit() for v in expected):
+        return hint(name, "Das sind Zeilennummern, keine Gebäude-IDs. Nehmen Sie die Einträge "
+                    f"des Index `erkannt.index[...]`, z. B. „{expected[0]}“.")
     if set(got) > set(expected):
         return hint(name, "Ihre Liste enthält Gebäude ohne erkannte neue Solaranlage, z. B. "
                     f"{sorted(set(got) - set(expected))[0]}. Filtern Sie mit "
                     "`erkannt[\"neue_solaranlage\"]`.")
+    if got and set(got) < set(expected):
+        return hint(name, f"Es fehlen Gebäude, z. B. {sorted(set(expected) - set(got))[0]}. "
+                    "Nehmen Sie alle Gebäude, bei denen `neue_solaranlage` True ist.")
     return hint(name, "Noch nicht. Tipp: `list(erkannt.index[erkannt[\"neue_solaranlage\"]])`.")
