@@ -7,7 +7,7 @@ import papermill
 from fixture_notebooks import _nb, tagged
 
 from urbanki_helpers.notebook import is_interactive, slider
-from urbanki_helpers.run.runner import run_notebook
+from urbanki_helpers.run.runner import kernel_config, run_notebook
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -38,8 +38,13 @@ def test_plain_python_is_not_interactive():
 def test_slider_is_built_in_a_kernel_but_not_in_urbanki_runs(tmp_path):
     path = tmp_path / "widget.ipynb"
     nbformat.write(widget_notebook(), path)
+    # IPC sockets of its own, as the runner uses: with loopback TCP, a kernel started here can
+    # lose the race for its ports to a parallel test's kernel and the call waits forever.
+    config = kernel_config()
     executed = papermill.execute_notebook(str(path), str(tmp_path / "direct.ipynb"),
-                                          progress_bar=False, kernel_name="python3")
+                                          progress_bar=False, kernel_name="python3",
+                                          execution_timeout=120, start_timeout=60,
+                                          **({"config": config} if config is not None else {}))
     assert len(widget_outputs(executed)) == 1  # an ordinary kernel: the widget exists
     run_notebook(path, {}, out_dir=tmp_path / "batch", html=False)
     batch = nbformat.read(tmp_path / "batch" / "widget.ipynb", as_version=4)
