@@ -55,8 +55,9 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """Start the slow tests first: notebooks executed by papermill and the command line run
-    end to end. With two xdist workers the long runs are then shared between both, and the
-    many short unit tests fill the end instead of one worker idling behind a notebook."""
+    end to end. With xdist's "worksteal" distribution (pyproject.toml) idle workers take over
+    the long runs still waiting, and the many short unit tests fill the end instead of one
+    worker running notebooks alone while the others idle."""
     def slow(item) -> bool:
         return item.get_closest_marker("notebook") is not None \
             or item.nodeid.startswith("tests/test_cli.py")
