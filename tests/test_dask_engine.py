@@ -153,18 +153,25 @@ def test_a_failing_row_does_not_stop_the_others(scheduler, minimal_notebook, tmp
     assert len(scheduler.scheduler.workers) == 2
 
 
-def test_a_killed_worker_is_retried_and_the_retry_takes_over_its_folder(scheduler,
-                                                                         slow_notebook,
-                                                                         tmp_path):
-    scheduler.scheduler.allowed_failures = 1
-    rows = [{"run_name": "nochmal", "sleep_s": "4"}, {"run_name": "schnell"}]
-    tasks = plan_batch(str(slow_notebook), rows, tmp_path / "b", html=False)
+def run_killing_one_worker(scheduler, notebook, out_dir, slow_name, *, allowed_failures):
+    """A grid of a slow row ``slow_name`` and a fast one on the cluster; the worker running the
+    slow row is killed once. Returns the outcome and the killed pids."""
+    scheduler.scheduler.allowed_failures = allowed_failures
+    rows = [{"run_name": slow_name, "sleep_s": "4"}, {"run_name": "schnell"}]
+    tasks = plan_batch(str(notebook), rows, out_dir, html=False)
     killed: list[int] = []
-    killer = threading.Thread(target=kill_workers_of,
-                              args=(tmp_path / "b" / "nochmal", 1, killed))
+    killer = threading.Thread(target=kill_workers_of, args=(out_dir / slow_name, 1, killed))
     killer.start()
     outcome = run_bounded(tasks, DaskEngine(scheduler=scheduler.scheduler_address))
     killer.join(BOUND_S)
+    return outcome, killed
+
+
+def test_a_killed_worker_is_retried_and_the_retry_takes_over_its_folder(scheduler,
+                                                                         slow_notebook,
+                                                                         tmp_path):
+    outcome, killed = run_killing_one_worker(scheduler, slow_notebook, tmp_path / "b",
+                                             "nochmal", allowed_failures=1)
     assert len(killed) == 1
     again, fast = outcome.results
     assert again.ok and again.results == {"slept_s": 4.0}
@@ -179,15 +186,8 @@ def test_a_killed_worker_is_retried_and_the_retry_takes_over_its_folder(schedule
 def test_a_run_that_loses_its_workers_too_often_fails_with_worker_lost(scheduler,
                                                                         slow_notebook,
                                                                         tmp_path):
-    scheduler.scheduler.allowed_failures = 0
-    rows = [{"run_name": "verloren", "sleep_s": "4"}, {"run_name": "schnell"}]
-    tasks = plan_batch(str(slow_notebook), rows, tmp_path / "b", html=False)
-    killed: list[int] = []
-    killer = threading.Thread(target=kill_workers_of,
-                              args=(tmp_path / "b" / "verloren", 1, killed))
-    killer.start()
-    outcome = run_bounded(tasks, DaskEngine(scheduler=scheduler.scheduler_address))
-    killer.join(BOUND_S)
+    outcome, _ = run_killing_one_worker(scheduler, slow_notebook, tmp_path / "b", "verloren",
+                                        allowed_failures=0)
     lost, fast = outcome.results
     assert lost.status == "failed" and lost.error["type"] == "WorkerLostError"
     # the summary speaks German: how often the worker died, and the likely cause
