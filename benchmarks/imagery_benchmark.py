@@ -181,12 +181,13 @@ def own_peak_rss() -> int:
     parent would report the parent's size.)"""
     status = Path("/proc/self/status")
     if status.exists():
-        return _vmhwm(status.read_text())
+        return vmhwm_bytes(status.read_text())
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, else KiB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
-def _vmhwm(status_text: str) -> int:
+def vmhwm_bytes(status_text: str) -> int:
+    """The peak resident set size (``VmHWM``) in a ``/proc/<pid>/status`` text, in bytes."""
     for line in status_text.splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
@@ -206,7 +207,7 @@ def measure(config: dict) -> dict:
 
     def peak_of(p) -> int:
         try:  # Linux: the kernel's high-water mark, so short peaks between samples count
-            return _vmhwm(Path(f"/proc/{p.pid}/status").read_text())
+            return vmhwm_bytes(Path(f"/proc/{p.pid}/status").read_text())
         except OSError:
             return p.memory_info().rss
 

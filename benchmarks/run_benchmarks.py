@@ -48,6 +48,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))  # also when imported by the tests
+
+from imagery_benchmark import vmhwm_bytes  # noqa: E402
 
 from urbanki_helpers.run.curriculum import CURRICULUM, UseCase, use_case  # noqa: E402
 
@@ -207,9 +210,9 @@ class ScriptRun:
 
 def _peak_of(pid: int, psutil) -> int:
     try:  # Linux: the kernel's high-water mark, so short peaks between samples count
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
+        peak = vmhwm_bytes(Path(f"/proc/{pid}/status").read_text())
+        if peak:
+            return peak
     except OSError:
         pass
     return psutil.Process(pid).memory_info().rss
